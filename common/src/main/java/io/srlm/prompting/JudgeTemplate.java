@@ -1,0 +1,204 @@
+package io.srlm.prompting;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import io.srlm.config.ConfSource;
+import io.srlm.errors.Errors;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A judge prompt: a template with placeholders, and the regex and range that turn the judge's text into a score.
+ * Pointwise templates use {prompt} and {response}; pairwise templates use {prompt}, {response_a} and
+ * {response_b}. Loaded from conf/judges/NAME.conf or from a file path.
+ *
+ * @param name template name (for lineage and reports)
+ * @param kind pointwise or pairwise
+ * @param template the prompt text with placeholders
+ * @param scoreRegex the regex whose group 1 is the score (pointwise) or A/B/tie (pairwise)
+ * @param scoreMin lowest valid score
+ * @param scoreMax highest valid score
+ * @param scoreType integer, real or choice
+ * @param scoreFormat how a target judgement states its score (EFT rows): "Score: {score}", or "Winner: {winner}"
+ *     for pairwise templates; it must parse back with scoreRegex
+ * @param origin the file it came from, for messages
+ */
+public record JudgeTemplate(String name, Kind kind, String template, String scoreRegex, double scoreMin,
+    double scoreMax, ScoreType scoreType, String scoreFormat, String origin) implements Serializable {
+
+  public enum Kind { POINTWISE, PAIRWISE }
+
+  public enum ScoreType { INTEGER, REAL, CHOICE }
+
+  private static final List<String> POINTWISE_KEYS = List.of("prompt", "response");
+  private static final List<String> PAIRWISE_KEYS = List.of("prompt", "response_a", "response_b");
+
+  public JudgeTemplate {
+    List<String> required = kind == Kind.POINTWISE ? POINTWISE_KEYS : PAIRWISE_KEYS;
+    Set<String> present = Placeholders.names(template);
+    for (String key : required) {
+      if (!present.contains(key)) {
+        throw Errors.judge("Judge template '" + name + "' has no {" + key + "} placeholder",
+            "a " + kind.name().toLowerCase() + " template needs " + braces(required), "file", origin);
+      }
+    }
+    for (String key : present) {
+      if (!required.contains(key)) {
+        throw Errors.judge("Judge template '" + name + "' has an unknown placeholder {" + key + "}",
+            "a " + kind.name().toLowerCase() + " template may use only " + braces(required), "file", origin);
+      }
+    }
+    try {
+      Pattern p = Pattern.compile(scoreRegex);
+      if (p.matcher("").groupCount() < 1) {
+        throw Errors.judge("Judge score_regex has no capturing group",
+            "wrap the score in parentheses, e.g. \"Score: ?([0-9]+)\"", "file", origin, "regex", scoreRegex);
+      }
+    } catch (PatternSyntaxException e) {
+      throw Errors.judge("Judge score_regex is not a valid regex: " + e.getDescription(),
+          "fix the regex", "file", origin, "regex", scoreRegex);
+    }
+    if (kind == Kind.PAIRWISE && scoreType != ScoreType.CHOICE) {
+      throw Errors.judge("A pairwise judge template must have score_type = \"choice\"",
+          "set score_type = \"choice\" and a regex capturing A, B or tie", "file", origin);
+    }
+    if (kind == Kind.POINTWISE && scoreType == ScoreType.CHOICE) {
+      throw Errors.judge("A pointwise judge template cannot have score_type = \"choice\"",
+          "use integer or real", "file", origin);
+    }
+    if (!(scoreMin < scoreMax) || Double.isNaN(scoreMin) || Double.isInfinite(scoreMax)) {
+      throw Errors.judge("Judge score range is empty: [" + scoreMin + ", " + scoreMax + "]",
+          "set score_min < score_max", "file", origin);
+    }
+    String slot = kind == Kind.POINTWISE ? "score" : "winner";
+    if (!Placeholders.names(scoreFormat).equals(Set.of(slot))) {
+      throw Errors.judge("Judge score_format must contain exactly the {" + slot + "} placeholder",
+          "e.g. score_format = \"" + (kind == Kind.POINTWISE ? "Score: {score}" : "Winner: {winner}") + "\"",
+          "file", origin, "score_format", scoreFormat);
+    }
+    // The format must round-trip through the regex, or the model would be taught a line the parser rejects.
+    // (Fields are not assigned yet inside a compact constructor, so this works on the parameters.)
+    String probe = Placeholders.fill(scoreFormat, java.util.Map.of("score",
+        scoreType == ScoreType.INTEGER ? Long.toString(Math.round(scoreMax)) : Double.toString(scoreMax),
+        "winner", "A"));
+    java.util.regex.Matcher m = Pattern.compile(scoreRegex,
+        scoreType == ScoreType.CHOICE ? Pattern.CASE_INSENSITIVE : 0).matcher(probe);
+    if (!m.find()) {
+      throw Errors.judge("Judge score_format '" + scoreFormat + "' does not match score_regex",
+          "make score_format produce text that score_regex matches", "file", origin, "regex", scoreRegex);
+    }
+  }
+
+  /** The score line of a target judgement, e.g. "Score: 4". Integer scales print without decimals. */
+  public String formatScore(double score) {
+    String v = scoreType == ScoreType.INTEGER ? Long.toString(Math.round(score)) : Double.toString(score);
+    return Placeholders.fill(scoreFormat, java.util.Map.of("score", v));
+  }
+
+  /** The verdict line of a pairwise target judgement, e.g. "Winner: A". */
+  public String formatWinner(ScoreParser.Choice choice) {
+    String v = switch (choice) {
+      case A -> "A";
+      case B -> "B";
+      case TIE -> "tie";
+    };
+    return Placeholders.fill(scoreFormat, java.util.Map.of("winner", v));
+  }
+
+  /** Renders a pointwise judge prompt. Values are inserted in one pass: text inside them is never re-expanded. */
+  public String renderPointwise(String prompt, String response) {
+    if (kind != Kind.POINTWISE) {
+      throw Errors.judge("Judge template '" + name + "' is pairwise but was used for pointwise scoring",
+          "set judge.template to a pointwise template, or judge.mode = pairwise", "file", origin);
+    }
+    return Placeholders.fill(template, java.util.Map.of("prompt", prompt, "response", response));
+  }
+
+  /** Renders a pairwise judge prompt. */
+  public String renderPairwise(String prompt, String responseA, String responseB) {
+    if (kind != Kind.PAIRWISE) {
+      throw Errors.judge("Judge template '" + name + "' is pointwise but was used for pairwise judging",
+          "use a pairwise template such as pairwise-ab", "file", origin);
+    }
+    return Placeholders.fill(template,
+        java.util.Map.of("prompt", prompt, "response_a", responseA, "response_b", responseB));
+  }
+
+  public ScoreParser parser() {
+    return new ScoreParser(this);
+  }
+
+  /** Loads conf/judges/{nameOrPath}.conf, or the file at that path when it names one. */
+  public static JudgeTemplate load(ConfSource conf, String nameOrPath, String key) {
+    String origin;
+    String text;
+    Path asPath = Path.of(nameOrPath);
+    if (nameOrPath.endsWith(".conf") && Files.isRegularFile(asPath)) {
+      origin = asPath.toString();
+      try {
+        text = Files.readString(asPath, StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        throw Errors.configParse(origin, e);
+      }
+    } else {
+      String rel = "judges/" + nameOrPath + ".conf";
+      origin = conf.describe(rel);
+      text = conf.require(rel, key);
+    }
+    return parse(text, origin);
+  }
+
+  public static JudgeTemplate parse(String hocon, String origin) {
+    Config c;
+    try {
+      c = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
+    } catch (ConfigException e) {
+      throw Errors.configParse(origin, e);
+    }
+    try {
+      String kindText = c.getString("kind");
+      Kind kind = switch (kindText) {
+        case "pointwise" -> Kind.POINTWISE;
+        case "pairwise" -> Kind.PAIRWISE;
+        default -> throw Errors.configBadValue("kind", origin, "must be pointwise or pairwise", kindText);
+      };
+      String typeText = c.hasPath("score_type") ? c.getString("score_type") : "integer";
+      ScoreType type = switch (typeText) {
+        case "integer" -> ScoreType.INTEGER;
+        case "real" -> ScoreType.REAL;
+        case "choice" -> ScoreType.CHOICE;
+        default -> throw Errors.configBadValue("score_type", origin, "must be integer, real or choice", typeText);
+      };
+      for (String k : c.root().keySet()) {
+        if (!Set.of("name", "kind", "template", "score_regex", "score_min", "score_max", "score_type",
+            "score_format").contains(k)) {
+          throw Errors.configUnknownKey(k, origin, null);
+        }
+      }
+      return new JudgeTemplate(c.getString("name"), kind, c.getString("template"), c.getString("score_regex"),
+          c.getDouble("score_min"), c.getDouble("score_max"), type, c.getString("score_format"), origin);
+    } catch (ConfigException.Missing e) {
+      throw Errors.error(io.srlm.errors.ErrorCode.JUDGE, "Judge template is missing a key: " + e.getMessage(),
+          "a judge .conf needs name, kind, template, score_regex, score_format, score_min, score_max, score_type", e,
+          "file", origin);
+    } catch (ConfigException.WrongType e) {
+      throw Errors.configBadType("judge template", origin, "of the documented type", e);
+    }
+  }
+
+  private static String braces(List<String> keys) {
+    StringBuilder sb = new StringBuilder();
+    for (String k : keys) {
+      sb.append(sb.length() == 0 ? "" : ", ").append('{').append(k).append('}');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,14 @@
+package io.srlm.tables;
+
+import java.io.Serializable;
+
+/**
+ * A preference pair (table preference_pairs).
+ *
+ * @param pairId stable id: hash of (run_id, iteration, stage, prompt_id)
+ * @param source self_reward | spin | external_reward | pairwise
+ * @param stage the loop stage that built it (e.g. self_reward_dpo)
+ */
+public record PairRow(String runId, int iteration, String pairId, String promptId, String prompt,
+    String chosenId, String rejectedId, String chosen, String rejected, double chosenScore, double rejectedScore,
+    double margin, String source, String stage) implements Serializable {}
