@@ -1,0 +1,198 @@
+package io.srlm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.srlm.errors.Errors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Batched generation with a KV cache. Requests are sorted by prompt length and cut into batches (length
+ * bucketing), left-padded, prefilled in one forward, then decoded one token per step. Each row samples from its
+ * own seeded stream on the host, so results do not depend on batch composition. Finished rows are dropped from
+ * the batch when at least half of it has finished. Every step runs in its own sub-manager.
+ */
+public final class Generator {
+  private final LlamaModel model;
+  private final TokenCodec codec;
+  private final int batchSize;
+
+  public Generator(LlamaModel model, TokenCodec codec, int batchSize) {
+    this.model = model;
+    this.codec = codec;
+    this.batchSize = Math.max(1, batchSize);
+  }
+
+  /** Generates for every request; results are in request order. */
+  public List<Generation> generate(List<GenerationRequest> requests) {
+    Generation[] out = new Generation[requests.size()];
+    Integer[] order = new Integer[requests.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+      checkFits(requests.get(i), i);
+    }
+    Arrays.sort(order, Comparator.comparingInt(i -> requests.get(i).promptIds().length));
+    for (int start = 0; start < order.length; start += batchSize) {
+      int end = Math.min(order.length, start + batchSize);
+      List<GenerationRequest> batch = new ArrayList<>();
+      for (int j = start; j < end; j++) {
+        batch.add(requests.get(order[j]));
+      }
+      List<Generation> res = generateBatch(batch);
+      for (int j = start; j < end; j++) {
+        out[order[j]] = res.get(j - start);
+      }
+    }
+    return Arrays.asList(out);
+  }
+
+  private void checkFits(GenerationRequest r, int index) {
+    int len = r.promptIds().length;
+    if (len == 0) {
+      throw Errors.generation("Empty prompt (no tokens)", "drop empty prompts before generating", "request", index);
+    }
+    if (len >= model.ropeLength()) {
+      throw Errors.generation("Prompt of " + len + " tokens does not fit the context window of "
+          + model.ropeLength() + " tokens", "shorten the prompt or skip it; the jobs skip and record such rows",
+          "request", index);
+    }
+  }
+
+  private List<Generation> generateBatch(List<GenerationRequest> batch) {
+    int n = batch.size();
+    int width = 0;
+    int maxNew = 0;
+    for (GenerationRequest r : batch) {
+      width = Math.max(width, r.promptIds().length);
+      maxNew = Math.max(maxNew, r.params().maxNewTokens());
+    }
+    maxNew = Math.min(maxNew, model.ropeLength() - width);
+    int[][] prompts = new int[n][];
+    SplittableRandom[] rngs = new SplittableRandom[n];
+    for (int i = 0; i < n; i++) {
+      prompts[i] = batch.get(i).promptIds();
+      rngs[i] = new SplittableRandom(batch.get(i).seed());
+    }
+    int[] pads = new int[n];
+    long[] flat = Batches.leftPad(prompts, width, codec.padId(), pads);
+    int[][] generated = new int[n][maxNew];
+    int[] count = new int[n];
+    String[] finish = new String[n];
+    String[] stopText = new String[n];
+    int[] eos = codec.eosIds();
+    int vocab = model.arch().vocabSize();
+    // Rows still in the device batch, mapped to request indices.
+    int[] live = new int[n];
+    for (int i = 0; i < n; i++) {
+      live[i] = i;
+    }
+    int[] livePads = pads.clone();
+    try (NDManager gen = model.manager().newSubManager(); KvCache cache = new KvCache(gen, model.arch().numLayers())) {
+      float[] logits;
+      try (NDManager step = gen.newSubManager()) {
+        NDArray ids = step.create(flat, new Shape(n, width));
+        NDArray hidden = model.forward(ids, Batches.positions(step, pads, 0, width),
+            Batches.mask(step, pads, 0, width, model.arch().slidingWindow()), cache, false);
+        logits = lastLogits(hidden);
+      }
+      for (int t = 0; t < maxNew; t++) {
+        int active = 0;
+        for (int j = 0; j < live.length; j++) {
+          int i = live[j];
+          if (finish[i] != null) {
+            continue;
+          }
+          GenerationRequest req = batch.get(i);
+          int tok = Sampler.pick(logits, j * vocab, vocab, req.params(), rngs[i]);
+          if (contains(eos, tok)) {
+            finish[i] = Generation.EOS;
+            continue;
+          }
+          generated[i][count[i]++] = tok;
+          if (!req.params().stop().isEmpty()) {
+            String text = codec.decode(Arrays.copyOf(generated[i], count[i]));
+            for (String s : req.params().stop()) {
+              int at = text.indexOf(s);
+              if (at >= 0) {
+                finish[i] = Generation.STOP;
+                stopText[i] = text.substring(0, at);
+                break;
+              }
+            }
+            if (finish[i] != null) {
+              continue;
+            }
+          }
+          if (count[i] >= Math.min(req.params().maxNewTokens(), maxNew)) {
+            finish[i] = Generation.LENGTH;
+            continue;
+          }
+          active++;
+        }
+        if (active == 0 || t == maxNew - 1) {
+          break;
+        }
+        if (active <= live.length / 2 && live.length >= 4) {
+          int[] keep = new int[active];
+          long[] keepIdx = new long[active];
+          int[] keepPads = new int[active];
+          int c = 0;
+          for (int j = 0; j < live.length; j++) {
+            if (finish[live[j]] == null) {
+              keep[c] = live[j];
+              keepIdx[c] = j;
+              keepPads[c] = livePads[j];
+              c++;
+            }
+          }
+          try (NDManager step = gen.newSubManager()) {
+            cache.select(step.create(keepIdx));
+          }
+          live = keep;
+          livePads = keepPads;
+        }
+        long cached = cache.length();
+        long[] next = new long[live.length];
+        for (int j = 0; j < live.length; j++) {
+          int i = live[j];
+          next[j] = finish[i] == null ? generated[i][count[i] - 1] : codec.padId();
+        }
+        try (NDManager step = gen.newSubManager()) {
+          NDArray ids = step.create(next, new Shape(live.length, 1));
+          NDArray hidden = model.forward(ids, Batches.positions(step, livePads, cached, 1),
+              Batches.mask(step, livePads, cached, 1, model.arch().slidingWindow()), cache, false);
+          logits = lastLogits(hidden);
+        }
+      }
+    }
+    List<Generation> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int[] toks = Arrays.copyOf(generated[i], count[i]);
+      String reason = finish[i] == null ? Generation.LENGTH : finish[i];
+      String text = reason.equals(Generation.STOP) ? stopText[i] : codec.decode(toks);
+      out.add(new Generation(toks, text, reason, prompts[i].length));
+    }
+    return out;
+  }
+
+  /** (B, T, D) hidden -> host f32 logits of the last position, (B * V). */
+  private float[] lastLogits(NDArray hidden) {
+    NDArray last = hidden.get(new NDIndex(":, -1, :"));
+    return model.logits(last).toType(DataType.FLOAT32, false).toFloatArray();
+  }
+
+  private static boolean contains(int[] a, int v) {
+    for (int x : a) {
+      if (x == v) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,239 @@
+package io.srlm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.ndarray.internal.NDArrayEx;
+import io.srlm.errors.Errors;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Llama-family causal LM as plain NDArray operations on DJL's PyTorch engine (HF weight names and layouts):
+ *
+ * <pre>
+ *   h = embed(ids)                                   // (B, T, D)
+ *   for each layer:
+ *     a = rmsnorm(h) ; q,k,v = a Wq^T (+bq), a Wk^T (+bk), a Wv^T (+bv)
+ *     q,k = rope(q), rope(k)                          // rotate_half layout
+ *     attn = softmax(q k^T / sqrt(hd) + mask) v       // GQA: kv heads broadcast over groups
+ *     h = h + attn Wo^T
+ *     m = rmsnorm(h) ; h = h + (silu(m Wg^T) * (m Wu^T)) Wd^T
+ *   logits = rmsnorm(h) Wlm^T                        // Wlm = embed when tied
+ * </pre>
+ *
+ * Weights live in this model's manager. Optional {@link Adapters} (LoRA) add {@code scale * B(A(dropout(x)))}
+ * to targeted projections. Every forward is meant to run inside a caller's sub-manager, so intermediate arrays
+ * are freed with it.
+ */
+public final class LlamaModel implements AutoCloseable {
+  private final ModelArch arch;
+  private final NDManager manager;
+  private final Map<String, NDArray> weights;
+  private final DataType dtype;
+  private final NDArray cosTable;
+  private final NDArray sinTable;
+  private final NDArray rotate;
+  private final int ropeLength;
+  private Adapters adapters;
+
+  /**
+   * @param weights HF-named tensors already attached to {@code manager}, in {@code dtype}
+   * @param ropeLength positions the RoPE tables cover (at least the longest sequence that will be run)
+   */
+  public LlamaModel(ModelArch arch, NDManager manager, Map<String, NDArray> weights, DataType dtype,
+      int ropeLength) {
+    this.arch = arch;
+    this.manager = manager;
+    this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+    this.dtype = dtype;
+    this.ropeLength = ropeLength;
+    NDArray[] t = Rope.tables(arch, ropeLength, manager);
+    this.cosTable = t[0].toType(dtype, false);
+    this.sinTable = t[1].toType(dtype, false);
+    this.rotate = Rope.rotateHalfMatrix(arch.headDim(), manager, dtype);
+    checkWeights();
+  }
+
+  public ModelArch arch() {
+    return arch;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public DataType dtype() {
+    return dtype;
+  }
+
+  public int ropeLength() {
+    return ropeLength;
+  }
+
+  /** HF-named weights (read-only view; the arrays are live). */
+  public Map<String, NDArray> weights() {
+    return weights;
+  }
+
+  /** Installs (or removes, with null) LoRA adapters used by subsequent forwards. */
+  public void setAdapters(Adapters adapters) {
+    this.adapters = adapters;
+  }
+
+  public Adapters adapters() {
+    return adapters;
+  }
+
+  /**
+   * Runs the decoder.
+   *
+   * @param ids (B, T) int64 token ids
+   * @param positions (B, T) int64 position ids (0 at each row's first real token)
+   * @param mask (B, 1, 1, T, S) f32 additive mask: 0 where a query may attend a key, a large negative otherwise;
+   *     S = cached length + T
+   * @param cache KV cache to read and extend, or null
+   * @param training enables adapter dropout
+   * @return (B, T, D) final hidden states (after the last RMSNorm)
+   */
+  public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache, boolean training) {
+    long b = ids.getShape().get(0);
+    long t = ids.getShape().get(1);
+    NDArrayEx ex = ids.getNDArrayInternal();
+    NDArray h = ex.embedding(ids, w("model.embed_tokens.weight"), SparseFormat.DENSE).get(0); // (B,T,D)
+    NDArray cos = cosTable.get(new NDIndex("{}", positions.flatten())).reshape(b, 1, t, arch.headDim());
+    NDArray sin = sinTable.get(new NDIndex("{}", positions.flatten())).reshape(b, 1, t, arch.headDim());
+    for (int l = 0; l < arch.numLayers(); l++) {
+      String p = "model.layers." + l + ".";
+      NDArray a = rmsNorm(h, w(p + "input_layernorm.weight"));
+      h = h.add(attention(a, l, p + "self_attn.", cos, sin, mask, cache, training));
+      NDArray m = rmsNorm(h, w(p + "post_attention_layernorm.weight"));
+      NDArray gate = proj(m, l, p + "mlp.", "gate_proj", arch.mlpBias(), training);
+      NDArray up = proj(m, l, p + "mlp.", "up_proj", arch.mlpBias(), training);
+      NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up); // silu(g) * u
+      h = h.add(proj(act, l, p + "mlp.", "down_proj", arch.mlpBias(), training));
+    }
+    return rmsNorm(h, w("model.norm.weight"));
+  }
+
+  /** (…, D) hidden states to (…, V) logits in the model dtype. */
+  public NDArray logits(NDArray hidden) {
+    NDArray head = arch.tieWordEmbeddings() ? w("model.embed_tokens.weight") : w("lm_head.weight");
+    return hidden.getNDArrayInternal().linear(hidden, head, null).get(0);
+  }
+
+  private NDArray attention(NDArray x, int layer, String p, NDArray cos, NDArray sin, NDArray mask, KvCache cache,
+      boolean training) {
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
+    int kv = arch.numKvHeads();
+    int g = arch.groups();
+    int hd = arch.headDim();
+    NDArray q = proj(x, layer, p, "q_proj", arch.qkvBias(), training).reshape(b, t, kv, g, hd)
+        .transpose(0, 2, 3, 1, 4); // (B, KV, G, T, hd)
+    NDArray k = proj(x, layer, p, "k_proj", arch.qkvBias(), training).reshape(b, t, kv, hd)
+        .transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    NDArray v = proj(x, layer, p, "v_proj", arch.qkvBias(), training).reshape(b, t, kv, hd)
+        .transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    NDArray cos5 = cos.expandDims(1); // (B, 1, 1, T, hd)
+    NDArray sin5 = sin.expandDims(1);
+    q = q.mul(cos5).add(q.matMul(rotate).mul(sin5));
+    k = k.mul(cos).add(k.matMul(rotate).mul(sin));
+    if (cache != null) {
+      NDArray[] kvAll = cache.append(layer, k, v);
+      k = kvAll[0];
+      v = kvAll[1];
+    }
+    NDArray scores = q.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)); // (B, KV, G, T, S)
+    scores = scores.toType(DataType.FLOAT32, false).mul(1.0 / Math.sqrt(hd)).add(mask);
+    NDArray probs = scores.softmax(-1).toType(dtype, false);
+    NDArray out = probs.matMul(v.expandDims(2)); // (B, KV, G, T, hd)
+    out = out.transpose(0, 3, 1, 2, 4).reshape(b, t, (long) kv * g * hd); // (B, T, H*hd)
+    return proj(out, layer, p, "o_proj", arch.oBias(), training);
+  }
+
+  private NDArray proj(NDArray x, int layer, String prefix, String name, boolean bias, boolean training) {
+    NDArray wt = w(prefix + name + ".weight");
+    NDArray bs = bias ? w(prefix + name + ".bias") : null;
+    NDArray y = x.getNDArrayInternal().linear(x, wt, bs).get(0);
+    if (adapters != null) {
+      NDArray delta = adapters.delta(layer, name, x, training);
+      if (delta != null) {
+        y = y.add(delta);
+      }
+    }
+    return y;
+  }
+
+  /** RMSNorm computed in f32 (as HF does), then scaled by the weight in the model dtype. */
+  private NDArray rmsNorm(NDArray x, NDArray weight) {
+    NDArray x32 = x.toType(DataType.FLOAT32, false);
+    NDArray inv = x32.square().mean(new int[] {-1}, true).add(arch.rmsNormEps()).pow(-0.5);
+    return x32.mul(inv).toType(dtype, false).mul(weight);
+  }
+
+  private NDArray w(String name) {
+    NDArray a = weights.get(name);
+    if (a == null) {
+      throw Errors.internal("weight " + name + " missing after load checks", null);
+    }
+    return a;
+  }
+
+  private void checkWeights() {
+    int d = arch.hiddenSize();
+    int q = arch.numHeads() * arch.headDim();
+    int kv = arch.numKvHeads() * arch.headDim();
+    Map<String, Shape> expected = new LinkedHashMap<>();
+    expected.put("model.embed_tokens.weight", new Shape(arch.vocabSize(), d));
+    expected.put("model.norm.weight", new Shape(d));
+    if (!arch.tieWordEmbeddings()) {
+      expected.put("lm_head.weight", new Shape(arch.vocabSize(), d));
+    }
+    for (int l = 0; l < arch.numLayers(); l++) {
+      String p = "model.layers." + l + ".";
+      expected.put(p + "input_layernorm.weight", new Shape(d));
+      expected.put(p + "post_attention_layernorm.weight", new Shape(d));
+      expected.put(p + "self_attn.q_proj.weight", new Shape(q, d));
+      expected.put(p + "self_attn.k_proj.weight", new Shape(kv, d));
+      expected.put(p + "self_attn.v_proj.weight", new Shape(kv, d));
+      expected.put(p + "self_attn.o_proj.weight", new Shape(d, q));
+      if (arch.qkvBias()) {
+        expected.put(p + "self_attn.q_proj.bias", new Shape(q));
+        expected.put(p + "self_attn.k_proj.bias", new Shape(kv));
+        expected.put(p + "self_attn.v_proj.bias", new Shape(kv));
+      }
+      if (arch.oBias()) {
+        expected.put(p + "self_attn.o_proj.bias", new Shape(d));
+      }
+      expected.put(p + "mlp.gate_proj.weight", new Shape(arch.intermediateSize(), d));
+      expected.put(p + "mlp.up_proj.weight", new Shape(arch.intermediateSize(), d));
+      expected.put(p + "mlp.down_proj.weight", new Shape(d, arch.intermediateSize()));
+      if (arch.mlpBias()) {
+        expected.put(p + "mlp.gate_proj.bias", new Shape(arch.intermediateSize()));
+        expected.put(p + "mlp.up_proj.bias", new Shape(arch.intermediateSize()));
+        expected.put(p + "mlp.down_proj.bias", new Shape(d));
+      }
+    }
+    for (Map.Entry<String, Shape> e : expected.entrySet()) {
+      NDArray a = weights.get(e.getKey());
+      if (a == null) {
+        throw Errors.model("(weights)", "tensor " + e.getKey() + " is missing",
+            "the checkpoint does not match config.json (" + arch.modelType() + "); re-export the model");
+      }
+      if (!a.getShape().equals(e.getValue())) {
+        throw Errors.model("(weights)", "tensor " + e.getKey() + " has shape " + a.getShape() + ", config.json "
+            + "implies " + e.getValue(), "the checkpoint does not match config.json; re-export the model");
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,56 @@
+package io.srlm.spark;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.errors.Errors;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the SparkSession for an entry point (CLI verb or job main). Library code never creates sessions; it
+ * receives one. Delta's extension and catalog are always set; {@code spark.conf} passes through; {@code
+ * storage.s3} becomes {@code spark.hadoop.fs.s3a.*}.
+ */
+public final class SparkSessions {
+  private static final String[] SECRET_KEYS = {"access.key", "secret.key", "session.token",
+      "server-side-encryption.key", "encryption.key"};
+
+  private SparkSessions() {}
+
+  public static SparkSession create(SrlmConfig cfg) {
+    SparkSession.Builder b = SparkSession.builder().appName(cfg.spark().appName());
+    if (!cfg.spark().master().isEmpty()) {
+      b.master(cfg.spark().master());
+    }
+    b.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    b.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    for (Map.Entry<String, String> e : hadoopS3(cfg.storage()).entrySet()) {
+      b.config("spark.hadoop." + e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, String> e : cfg.spark().conf().entrySet()) {
+      b.config(e.getKey(), e.getValue());
+    }
+    return b.getOrCreate();
+  }
+
+  /**
+   * storage.s3 entries as Hadoop keys. Credentials are refused: they come from the environment or the instance
+   * profile (S3A's default provider chain), never from config files that end up in repos, logs or tables.
+   */
+  public static Map<String, String> hadoopS3(SrlmConfig.Storage storage) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Map.Entry<String, String> e : storage.s3().entrySet()) {
+      String k = e.getKey();
+      String lower = k.toLowerCase(Locale.ROOT);
+      for (String s : SECRET_KEYS) {
+        if (lower.endsWith(s)) {
+          throw Errors.configBadValue("storage.s3." + k, "(config)",
+              "must not hold credentials; use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment, or the "
+                  + "instance profile", "(redacted)");
+        }
+      }
+      out.put(k.startsWith("fs.s3a.") ? k : "fs.s3a." + k, e.getValue());
+    }
+    return out;
+  }
+}

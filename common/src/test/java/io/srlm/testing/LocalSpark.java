@@ -1,0 +1,39 @@
+package io.srlm.testing;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The one shared local Spark + Delta fixture: local[2] with up to 4 attempts per task (so injected task failures
+ * are retried as on a cluster), 2 shuffle partitions, UI off, loopback only. One session per test JVM (Spark
+ * allows one SparkContext per JVM); each test class keeps its tables under its own @TempDir.
+ */
+public final class LocalSpark implements BeforeAllCallback {
+  private static SparkSession session;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    session();
+  }
+
+  public static synchronized SparkSession session() {
+    if (session == null) {
+      session = SparkSession.builder()
+          .master("local[2,4]")
+          .appName("srlm-tests")
+          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+          .config("spark.sql.shuffle.partitions", "2")
+          .config("spark.default.parallelism", "2")
+          .config("spark.ui.enabled", "false")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.databricks.delta.snapshotPartitions", "2")
+          .config("spark.sql.adaptive.enabled", "false")
+          .getOrCreate();
+      session.sparkContext().setLogLevel("WARN");
+    }
+    return session;
+  }
+}
