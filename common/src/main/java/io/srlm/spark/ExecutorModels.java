@@ -1,0 +1,63 @@
+package io.srlm.spark;
+
+import io.srlm.model.LanguageModel;
+import io.srlm.model.io.ModelLocation;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loaded model per executor JVM and spec: the pattern of DJL's Spark extension. Tasks call {@link #get}; the
+ * first call in a JVM loads the model (copying a remote directory to the local cache first), later calls reuse it
+ * for the JVM's lifetime. This is the project's one welcome static: a cache keyed by an immutable spec. Models
+ * are closed at JVM shutdown, or by {@link #evictAll} (tests, and the driver before training).
+ */
+public final class ExecutorModels {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
+  private static final Map<ModelSpec, LanguageModel> MODELS = new ConcurrentHashMap<>();
+  private static final AtomicLong LOADS = new AtomicLong();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::evictAll, "srlm-model-cache-close"));
+  }
+
+  private ExecutorModels() {}
+
+  public static LanguageModel get(ModelSpec spec) {
+    return MODELS.computeIfAbsent(spec, ExecutorModels::load);
+  }
+
+  private static LanguageModel load(ModelSpec spec) {
+    long t0 = System.nanoTime();
+    Configuration conf = new Configuration();
+    spec.hadoop().forEach(conf::set);
+    Path cache = spec.cacheDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "srlm-cache")
+        : Path.of(spec.cacheDir());
+    Path dir = ModelLocation.resolve(spec.location(), cache, conf);
+    LanguageModel m = LanguageModel.load(dir, spec.engine());
+    long n = LOADS.incrementAndGet();
+    LOG.info("Executor model load #{} of {} took {} ms", n, spec.location(), (System.nanoTime() - t0) / 1_000_000);
+    return m;
+  }
+
+  /** Models loaded by this JVM since it started (the cluster test asserts at most one per spec). */
+  public static long loads() {
+    return LOADS.get();
+  }
+
+  /** Closes and forgets every cached model (frees native memory; the next get loads again). */
+  public static synchronized void evictAll() {
+    for (LanguageModel m : MODELS.values()) {
+      try {
+        m.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing cached model failed", e);
+      }
+    }
+    MODELS.clear();
+  }
+}

@@ -1,0 +1,22 @@
+package io.srlm.spark;
+
+import io.srlm.model.EngineOptions;
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * The small serialisable description of a model that executors receive (never the config tree or a session):
+ * where the HF directory is (local path, s3a://, dbfs:/), how to run it, and the Hadoop settings needed to copy
+ * it. Equal specs share one loaded model per executor JVM.
+ *
+ * @param location the model directory
+ * @param engine device, precision, threads and batch size
+ * @param cacheDir local folder for copies of remote models (empty: java.io.tmpdir/srlm-cache)
+ * @param hadoop extra Hadoop settings (fs.s3a.* endpoint etc.; never credentials)
+ */
+public record ModelSpec(String location, EngineOptions engine, String cacheDir, Map<String, String> hadoop)
+    implements Serializable {
+  public ModelSpec {
+    hadoop = Map.copyOf(hadoop);
+  }
+}
