@@ -104,7 +104,7 @@ final class ConfigBinder {
       throw Errors.configBadValue("lora.target_modules", r.origin("lora.target_modules"), "must not be empty",
           "[]");
     }
-    SrlmConfig.Lora lora = new SrlmConfig.Lora(r.bool("lora.enabled"), r.intIn("lora.r", 1, 4096),
+    SrlmConfig.Lora lora = new SrlmConfig.Lora(r.intIn("lora.r", 1, 4096),
         r.numAboveAtMost("lora.alpha", 0, 1e6), r.numIn("lora.dropout", 0, 0.9), targets);
     SrlmConfig.Loop loop = new SrlmConfig.Loop(r.intIn("loop.iterations", 1, 1000), stages,
         r.bool("loop.evaluate"), r.bool("loop.report"));
@@ -132,7 +132,7 @@ final class ConfigBinder {
   }
 
   private static SrlmConfig.Train train(ConfigReader r, String s) {
-    return new SrlmConfig.Train(r.intAtLeast(s + ".epochs", 1), r.intAtLeast(s + ".max_steps", 0),
+    return new SrlmConfig.Train(r.oneOf(s + ".finetune", "lora", "full"), r.intAtLeast(s + ".epochs", 1), r.intAtLeast(s + ".max_steps", 0),
         r.intIn(s + ".batch_size", 1, 1 << 16), r.intIn(s + ".grad_accum", 1, 1 << 16),
         r.numAboveAtMost(s + ".learning_rate", 0, 10), r.numIn(s + ".min_learning_rate_ratio", 0, 1),
         r.numIn(s + ".weight_decay", 0, 10), r.intAtLeast(s + ".warmup_steps", 0),

@@ -74,7 +74,7 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
   public record Pairs(double minMargin, double lengthControlEpsilon) implements Serializable {}
 
   /** sft.* and the shared part of dpo.* */
-  public record Train(int epochs, int maxSteps, int batchSize, int gradAccum, double learningRate,
+  public record Train(String finetune, int epochs, int maxSteps, int batchSize, int gradAccum, double learningRate,
       double minLearningRateRatio, double weightDecay, int warmupSteps, String schedule, double maxGradNorm,
       int maxSeqLen, String onOverlong, int evalEvery, int checkpointEvery, int logEvery)
       implements Serializable {}
@@ -84,7 +84,7 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
       int earlyStoppingPatience, String earlyStoppingMetric, double spinLambda) implements Serializable {}
 
   /** lora.* */
-  public record Lora(boolean enabled, int r, double alpha, double dropout, List<String> targetModules)
+  public record Lora(int r, double alpha, double dropout, List<String> targetModules)
       implements Serializable {}
 
   /** loop.* */

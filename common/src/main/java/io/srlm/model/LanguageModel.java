@@ -72,7 +72,7 @@ public final class LanguageModel implements AutoCloseable {
       }
       int rope = Math.min(arch.maxPosition(), 1 << 16);
       LlamaModel model = new LlamaModel(arch, manager, weights, dtype, rope);
-      int[] eos = eosIds(cfg, GenerationConfig.read(dir), tok);
+      int[] eos = eosIds(cfg, GenerationConfig.read(dir).orElse(null), tok);
       LOG.info("Loaded {} ({} layers, d={}, {} params) on {} as {}", dir, arch.numLayers(), arch.hiddenSize(),
           arch.parameterCount(), device, dtype);
       return new LanguageModel(dir, cfg, model, tok, eos);

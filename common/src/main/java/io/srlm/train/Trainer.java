@@ -82,6 +82,7 @@ public final class Trainer<E> {
         bestStep = resumed.bestStep();
         sinceBest = resumed.sinceBest();
         LOG.info("[{}] resuming from checkpoint step {} of {}", spec.stage(), start, total);
+        sink.resumedAt(start);
       }
       Map<String, Double> lastTrain = new LinkedHashMap<>();
       Map<String, Double> lastVal = new LinkedHashMap<>();
@@ -175,6 +176,7 @@ public final class Trainer<E> {
         }
         if ((step + 1) % c.checkpointEvery() == 0 || last || stopped) {
           ckpt.save(params, adam, state);
+          sink.checkpointed(step + 1);
         }
         if (spec.haltAfterSteps() > 0 && step + 1 >= spec.haltAfterSteps() && !last) {
           throw new TrainSpec.Halted(step + 1);

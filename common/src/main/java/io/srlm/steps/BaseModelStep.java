@@ -1,0 +1,78 @@
+package io.srlm.steps;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.errors.Errors;
+import io.srlm.model.TinyModel;
+import io.srlm.model.io.HfModelConfig;
+import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepResult;
+import io.srlm.pipeline.StepRunner;
+import io.srlm.tables.Catalogue;
+import io.srlm.tables.ModelRow;
+import io.srlm.tables.SeedEft;
+import io.srlm.tables.SeedIft;
+import io.srlm.tables.TableStore;
+import io.srlm.util.StableIds;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Establishes M0. For model.base = builtin:tiny it creates the tiny model (tokenizer trained on this run's seed
+ * corpus) under the run's model root; otherwise it checks that the configured HF directory is usable and records
+ * it as M0 without copying.
+ */
+public final class BaseModelStep implements Step {
+  @Override
+  public String name() {
+    return "base_model";
+  }
+
+  @Override
+  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
+    SrlmConfig c = stage.settings();
+    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
+    String location;
+    String base;
+    if (c.model().isBuiltinTiny()) {
+      long vi = ctx.tables().version(Catalogue.SEED_IFT);
+      long ve = ctx.tables().version(Catalogue.SEED_EFT);
+      r.read(Catalogue.SEED_IFT.name(), vi).read(Catalogue.SEED_EFT.name(), ve);
+      List<String> corpus = new ArrayList<>();
+      for (SeedIft s : ctx.tables().collect(Catalogue.SEED_IFT, ctx.tables().readVersion(Catalogue.SEED_IFT, vi)
+          .where(TableStore.runIs(ctx.runId())))) {
+        corpus.add(s.prompt());
+        corpus.add(s.completion());
+      }
+      for (SeedEft s : ctx.tables().collect(Catalogue.SEED_EFT, ctx.tables().readVersion(Catalogue.SEED_EFT, ve)
+          .where(TableStore.runIs(ctx.runId())))) {
+        corpus.add(s.prompt());
+        corpus.add(s.completion());
+      }
+      if (corpus.isEmpty()) {
+        throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()),
+            "run the seed step first: the tiny model's tokenizer is trained on the seed corpus");
+      }
+      Path staging = ctx.stagingDir(Models.name(0));
+      io.srlm.util.FileTrees.delete(staging);
+      TinyModel.create(c.model().tiny(), corpus, staging);
+      location = ctx.publish(staging, Models.name(0));
+      base = SrlmConfig.Model.BUILTIN_TINY;
+      r.count("corpus_texts", corpus.size());
+    } else {
+      location = c.model().base();
+      if (location.isBlank()) {
+        throw Errors.configBadValue("model.base", "(config)", "must name a HuggingFace model directory (local, "
+            + "s3a://, dbfs:/) or builtin:tiny", "''");
+      }
+      HfModelConfig.read(ctx.localModel(location));
+      base = location;
+    }
+    r.wrote(Catalogue.MODELS.name(), Models.record(ctx, new ModelRow(ctx.runId(), 0,
+        StableIds.id("model", ctx.runId(), Models.name(0)), Models.name(0), "base", location, null, base, null, null,
+        Map.copyOf(r.inputs()), ctx.config().resolved().hash(), System.currentTimeMillis(), Map.of())));
+    return r.build("M0 = " + location);
+  }
+}

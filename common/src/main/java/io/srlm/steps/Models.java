@@ -1,0 +1,41 @@
+package io.srlm.steps;
+
+import io.srlm.errors.Errors;
+import io.srlm.pipeline.RunContext;
+import io.srlm.tables.Catalogue;
+import io.srlm.tables.ModelRow;
+import io.srlm.tables.TableStore;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.functions;
+
+/**
+ * The run's models and their lineage (table models). M0 is the base, M1 the SFT model, M_t+1 the model trained
+ * at iteration t. A stage with iteration t generates its data with M_t.
+ */
+public final class Models {
+  private Models() {}
+
+  public static String name(int index) {
+    return "M" + index;
+  }
+
+  public static Optional<ModelRow> find(RunContext ctx, String name) {
+    List<ModelRow> rows = ctx.tables().collect(Catalogue.MODELS, TableStore.runIs(ctx.runId())
+        .and(functions.col("name").equalTo(name)));
+    return rows.stream().max(Comparator.comparingLong(ModelRow::createdAtMs));
+  }
+
+  public static ModelRow require(RunContext ctx, String name) {
+    return find(ctx, name).orElseThrow(() -> Errors.runState("Model " + name + " of run '" + ctx.runId()
+        + "' is not in the models table", "run the stage that produces it first (srlm loop resumes in order)",
+        "run_id", ctx.runId(), "model", name));
+  }
+
+  /** Records a model (replacing an earlier row of the same name: a re-run step re-publishes it). */
+  public static long record(RunContext ctx, ModelRow row) {
+    return ctx.tables().replace(Catalogue.MODELS, List.of(row), TableStore.runOnly(ctx.runId()) + " AND name = '"
+        + TableStore.sqlString(row.name()) + "'");
+  }
+}

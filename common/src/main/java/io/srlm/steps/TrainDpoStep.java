@@ -1,0 +1,153 @@
+package io.srlm.steps;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.errors.Errors;
+import io.srlm.model.LanguageModel;
+import io.srlm.model.Scorer;
+import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepResult;
+import io.srlm.pipeline.StepRunner;
+import io.srlm.tables.Catalogue;
+import io.srlm.tables.ModelRow;
+import io.srlm.tables.PairRow;
+import io.srlm.tables.ReferenceLogprob;
+import io.srlm.tables.TableStore;
+import io.srlm.train.DpoObjective;
+import io.srlm.train.PairExample;
+import io.srlm.train.TrainResult;
+import io.srlm.train.TrainSpec;
+import io.srlm.train.Trainer;
+import io.srlm.util.StableIds;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DPO on the driver (M_t -> M_t+1) from this iteration's preference pairs (self-reward, SPIN or external-reward
+ * pairs alike). The frozen reference's log-probs are computed once, before training, and stored in
+ * reference_logprobs; the policy then trains alone. The reference is M_t (dpo.reference = previous, as in the
+ * paper) or M1 (sft). SPIN stages use beta = dpo.spin_lambda.
+ */
+public final class TrainDpoStep implements Step {
+  @Override
+  public String name() {
+    return "train_dpo";
+  }
+
+  @Override
+  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
+    SrlmConfig c = stage.settings();
+    int it = stage.iteration();
+    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
+    TableStore t = ctx.tables();
+    long vp = t.version(Catalogue.PREFERENCE_PAIRS);
+    r.read(Catalogue.PREFERENCE_PAIRS.name(), vp);
+    List<PairRow> pairs = vp < 0 ? List.of() : t.collect(Catalogue.PREFERENCE_PAIRS,
+        t.readVersion(Catalogue.PREFERENCE_PAIRS, vp).where(TableStore.partitionIs(ctx.runId(), it)));
+    if (pairs.isEmpty()) {
+      throw Errors.tableEmpty("preference_pairs", TableStore.partition(ctx.runId(), it),
+          "no preference pairs were built for this iteration; check judgements.parse_status and the pairs step's "
+              + "counts in the runs table (ties and unparsed judgements are dropped)");
+    }
+    pairs.sort((a, b) -> a.pairId().compareTo(b.pairId()));
+    ModelRow policyBase = Models.require(ctx, Models.name(it));
+    ModelRow reference = c.dpo().reference().equals("sft") ? Models.require(ctx, Models.name(1)) : policyBase;
+    boolean spin = stage.type().equals("spin");
+    double beta = spin ? c.dpo().spinLambda() : c.dpo().beta();
+    TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), it, name(),
+        "preference_pairs");
+    try (Finetune ft = Finetune.open(ctx, policyBase.path(), c.dpo().train(), c.lora(), stage.id())) {
+      int limit = TrainingData.limit(ft.model(), c.dpo().train().maxSeqLen());
+      List<PairExample> tokenized = new ArrayList<>();
+      for (PairRow p : pairs) {
+        PairExample e = TrainingData.pair(ft.model(), p.pairId(), p.prompt(), p.chosen(), p.rejected(), limit,
+            c.dpo().train().onOverlong(), rejected);
+        if (e != null) {
+          tokenized.add(e);
+        }
+      }
+      if (tokenized.isEmpty()) {
+        throw Errors.training("Every preference pair was skipped (empty text or too long)",
+            "see rejected_rows for this step; raise dpo.max_seq_len or use dpo.on_overlong=truncate", "table",
+            "preference_pairs", "iteration", it);
+      }
+      List<PairExample> withRef = referenceLogprobs(ctx, c, ft, reference,
+          reference.name().equals(policyBase.name()), tokenized);
+      List<ReferenceLogprob> refRows = new ArrayList<>();
+      for (PairExample e : withRef) {
+        refRows.add(new ReferenceLogprob(ctx.runId(), it, stage.type(), e.id(), reference.name(), e.refChosen(),
+            e.refRejected(), e.chosen().length, e.rejected().length, rejected.rows().stream()
+            .anyMatch(x -> x.rowRef().equals(e.id()))));
+      }
+      r.wrote(Catalogue.REFERENCE_LOGPROBS.name(), t.replace(Catalogue.REFERENCE_LOGPROBS, refRows,
+          TableStore.partition(ctx.runId(), it)));
+      List<PairExample> train = new ArrayList<>();
+      List<PairExample> val = new ArrayList<>();
+      for (PairExample e : withRef) {
+        double u = (StableIds.seed(ctx.seed(), "dpo-val", e.id()) >>> 11) / (double) (1L << 53);
+        (u < c.dpo().valFraction() && withRef.size() >= 10 ? val : train).add(e);
+      }
+      ft.attachAdapters();
+      MetricsBuffer metrics = new MetricsBuffer(ctx, it, "dpo");
+      String esMetric = c.dpo().earlyStoppingMetric().equals("val_loss") ? "loss" : "reward_accuracy";
+      TrainSpec spec = new TrainSpec("dpo", c.dpo().train(), StableIds.seed(ctx.seed(), stage.id()),
+          ctx.checkpointDir(stage.id()), val.isEmpty() ? 0 : c.dpo().earlyStoppingPatience(), esMetric,
+          !esMetric.equals("loss"), c.debug().haltAfterSteps());
+      TrainResult res = new Trainer<>(ft.model().model().manager(), ft.params(),
+          new DpoObjective(ft.model().model(), ft.model().padId(), c.dpo().loss(), beta), spec, metrics)
+          .train(train, val);
+      r.wrote(Catalogue.TRAINING_METRICS.name(), metrics.flush());
+      r.wrote(Catalogue.REJECTED_ROWS.name(), t.replace(Catalogue.REJECTED_ROWS, rejected.rows(),
+          TableStore.partition(ctx.runId(), it) + " AND step = '" + name() + "'"));
+      String next = Models.name(it + 1);
+      String location = ft.publish(ctx, next);
+      Map<String, Double> summary = new LinkedHashMap<>();
+      res.lastTrain().forEach((k, v) -> summary.put("train_" + k, v));
+      res.lastVal().forEach((k, v) -> summary.put("val_" + k, v));
+      summary.put("tokens_per_second", res.tokensPerSecond());
+      r.wrote(Catalogue.MODELS.name(), Models.record(ctx, new ModelRow(ctx.runId(), it,
+          StableIds.id("model", ctx.runId(), next), next, stage.type(), location,
+          ft.lora() ? location + "/adapter" : null, policyBase.baseModel(), policyBase.name(), reference.name(),
+          Map.copyOf(r.inputs()), ctx.config().resolved().hash(), System.currentTimeMillis(), summary)));
+      r.count("pairs", pairs.size()).count("train_pairs", train.size()).count("val_pairs", val.size())
+          .count("skipped_pairs", rejected.count("too_long") + rejected.count("empty_completion"))
+          .count("steps", res.steps()).count("resumed_from_step", res.resumedFrom());
+      return r.build(String.format("%s trained on %d pairs in %d steps: loss %.3f, reward accuracy %.2f, margin %.3f",
+          next, train.size(), res.steps(), res.lastTrain().getOrDefault("loss", Double.NaN),
+          res.lastTrain().getOrDefault("reward_accuracy", Double.NaN),
+          res.lastTrain().getOrDefault("reward_margin", Double.NaN)));
+    }
+  }
+
+  /** The reference model's summed log-probs of both completions, computed once without gradients. */
+  private static List<PairExample> referenceLogprobs(RunContext ctx, SrlmConfig c, Finetune ft, ModelRow reference,
+      boolean sameAsPolicy, List<PairExample> pairs) {
+    List<int[]> prompts = new ArrayList<>();
+    List<int[]> completions = new ArrayList<>();
+    for (PairExample e : pairs) {
+      prompts.add(e.prompt());
+      completions.add(e.chosen());
+      prompts.add(e.prompt());
+      completions.add(e.rejected());
+    }
+    List<Scorer.Score> scores;
+    int bs = c.dpo().train().batchSize();
+    if (sameAsPolicy) {
+      scores = ft.model().scorer(bs).score(prompts, completions);
+    } else {
+      try (LanguageModel ref = LanguageModel.load(ctx.localModel(reference.path()),
+          io.srlm.model.EngineOptions.of(c.engine()))) {
+        scores = ref.scorer(bs).score(prompts, completions);
+      }
+    }
+    List<PairExample> out = new ArrayList<>(pairs.size());
+    for (int i = 0; i < pairs.size(); i++) {
+      PairExample e = pairs.get(i);
+      out.add(new PairExample(e.id(), e.prompt(), e.chosen(), e.rejected(), scores.get(2 * i).logprobSum(),
+          scores.get(2 * i + 1).logprobSum()));
+    }
+    return out;
+  }
+}
