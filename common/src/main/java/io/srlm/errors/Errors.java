@@ -125,6 +125,16 @@ public final class Errors {
     return error(ErrorCode.SEED_DATA, "Seed file not found", "check the path in " + key, "key", key, "file", file);
   }
 
+  public static SrlmException seedUnreadable(String file, Throwable cause) {
+    return error(ErrorCode.SEED_DATA, "Cannot read seed file: " + rootMessage(cause),
+        "check that the file is readable and, if it is gzip-compressed, that it is complete", cause, "file", file);
+  }
+
+  /** The file has rows, but none is left to use (all bad and skipped, or all filtered out). */
+  public static SrlmException seedNoUsableRows(String file, String why, String fix) {
+    return error(ErrorCode.SEED_DATA, "Seed file has no usable rows: " + why, fix, "file", file);
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // Tables and storage
   // ---------------------------------------------------------------------------------------------------------
