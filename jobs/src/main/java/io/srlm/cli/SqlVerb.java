@@ -1,0 +1,68 @@
+package io.srlm.cli;
+
+import io.srlm.pipeline.RunContext;
+import io.srlm.tables.Catalogue;
+import io.srlm.tables.TableDef;
+import io.srlm.util.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "sql", mixinStandardHelpOptions = true,
+    description = {"Run Spark SQL over the tables, registered as temporary views by their catalogue names "
+        + "(prompts, responses, judgements, preference_pairs, runs, ...).",
+        "Example: srlm sql -p local \"SELECT iteration, avg(mean_score) FROM judgements GROUP BY iteration\""})
+final class SqlVerb extends SparkVerb {
+  @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query")
+  String query;
+
+  @Option(names = "--json", description = "Print JSON lines instead of a table")
+  boolean json;
+
+  @Option(names = "--limit", defaultValue = "100", description = "Rows to print (default ${DEFAULT-VALUE})")
+  int limit;
+
+  @Override
+  boolean requireExistingRun() {
+    return false;
+  }
+
+  @Override
+  int run(RunContext ctx) {
+    registerViews(ctx);
+    Dataset<Row> df = ctx.spark().sql(query);
+    if (json) {
+      for (Row r : df.limit(limit).collectAsList()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < r.length(); i++) {
+          Object v = r.get(i);
+          if (v instanceof scala.collection.Seq<?> s) {
+            v = scala.collection.JavaConverters.seqAsJavaList(s);
+          } else if (v instanceof scala.collection.Map<?, ?> sm) {
+            v = scala.collection.JavaConverters.mapAsJavaMap(sm);
+          }
+          m.put(df.columns()[i], v);
+        }
+        System.out.println(Json.write(m));
+      }
+    } else {
+      System.out.print(df.showString(limit, 60, false));
+    }
+    return 0;
+  }
+
+  /** Every catalogue table as a temporary view of its current version. */
+  static List<String> registerViews(RunContext ctx) {
+    List<String> names = new java.util.ArrayList<>();
+    for (TableDef<?> d : Catalogue.ALL) {
+      ctx.tables().read(d).createOrReplaceTempView(d.name());
+      names.add(d.name());
+    }
+    return names;
+  }
+}

@@ -1,0 +1,132 @@
+package io.srlm.cli;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.errors.Errors;
+import io.srlm.loop.Recipe;
+import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.StepRunner;
+import io.srlm.tables.RunStep;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** One verb per loop step, so a scheduler can run each as its own task. */
+final class StepVerbs {
+  private StepVerbs() {}
+
+  /** Runs one named step of one stage of an existing run (re-running replaces that step's rows). */
+  abstract static class StepVerb extends SparkVerb {
+    @Option(names = "--stage", paramLabel = "N", description = "Index of the stage in loop.stages (0 = the first; "
+        + "with the default recipe stage t is self-reward iteration t)", defaultValue = "-1")
+    int stage;
+
+    @Option(names = "--skip-if-done", description = "Do nothing when this step already succeeded in the run")
+    boolean skipIfDone;
+
+    abstract String step();
+
+    /** The stage to use when --stage is not given, or -1 to require it. */
+    int defaultStage() {
+      return -1;
+    }
+
+    @Override
+    int run(RunContext ctx) {
+      SrlmConfig.Stage s = stage(ctx.config(), stage < 0 ? defaultStage() : stage);
+      RunStep row = skipIfDone ? StepRunner.runOnce(ctx, s, Recipe.step(s, step()))
+          : StepRunner.run(ctx, s, Recipe.step(s, step()));
+      System.out.println(row.stepId() + ": " + row.status() + " - " + row.message());
+      return 0;
+    }
+  }
+
+  static SrlmConfig.Stage stage(SrlmConfig cfg, int index) {
+    List<SrlmConfig.Stage> stages = cfg.loop().stages();
+    if (index < 0 || index >= stages.size()) {
+      throw Errors.configBadValue("--stage", "(command line)", "must be between 0 and " + (stages.size() - 1)
+          + " (the stages are " + stages.stream().map(SrlmConfig.Stage::type).toList() + ")", index);
+    }
+    return stages.get(index);
+  }
+
+  @Command(name = "seed", mixinStandardHelpOptions = true,
+      description = "Load the seed data (built-in, JSONL or Open Assistant) into seed_ift and seed_eft for a run.")
+  static final class Seed extends StepVerb {
+    String step() {
+      return "seed";
+    }
+
+    int defaultStage() {
+      return 0;
+    }
+
+    @Override
+    boolean requireExistingRun() {
+      return false;
+    }
+  }
+
+  @Command(name = "base-model", mixinStandardHelpOptions = true,
+      description = "Establish M0: create the built-in tiny model, or check and record model.base.")
+  static final class BaseModel extends StepVerb {
+    String step() {
+      return "base_model";
+    }
+
+    int defaultStage() {
+      return 0;
+    }
+  }
+
+  @Command(name = "sft", mixinStandardHelpOptions = true,
+      description = "Supervised fine-tuning on the seed IFT+EFT data (M0 -> M1), on the driver.")
+  static final class Sft extends StepVerb {
+    String step() {
+      return "train_sft";
+    }
+
+    int defaultStage() {
+      return 0;
+    }
+  }
+
+  @Command(name = "generate-prompts", mixinStandardHelpOptions = true,
+      description = "Few-shot prompt generation on the executors, filtered and deduplicated (table prompts).")
+  static final class GeneratePrompts extends StepVerb {
+    String step() {
+      return "generate_prompts";
+    }
+  }
+
+  @Command(name = "sample-responses", mixinStandardHelpOptions = true,
+      description = "Sample N candidate responses per accepted prompt on the executors (table responses).")
+  static final class SampleResponses extends StepVerb {
+    String step() {
+      return "sample_responses";
+    }
+  }
+
+  @Command(name = "judge-responses", mixinStandardHelpOptions = true,
+      description = "LLM-as-a-judge scoring of every response, k samples each (table judgements).")
+  static final class JudgeResponses extends StepVerb {
+    String step() {
+      return "judge_responses";
+    }
+  }
+
+  @Command(name = "build-pairs", mixinStandardHelpOptions = true,
+      description = "Best-vs-worst preference pairs per prompt (table preference_pairs).")
+  static final class BuildPairs extends StepVerb {
+    String step() {
+      return "build_pairs";
+    }
+  }
+
+  @Command(name = "dpo", mixinStandardHelpOptions = true,
+      description = "DPO on the iteration's preference pairs (M_t -> M_t+1), on the driver.")
+  static final class Dpo extends StepVerb {
+    String step() {
+      return "train_dpo";
+    }
+  }
+}
