@@ -177,6 +177,25 @@ public final class Errors {
     return error(ErrorCode.CHECKPOINT, "Bad checkpoint: " + problem, fix, cause, "file", file);
   }
 
+  /** A problem with one tensor of a checkpoint file; the message names both the file and the tensor. */
+  public static SrlmException checkpointTensor(String file, String tensor, String problem, String fix) {
+    return error(ErrorCode.CHECKPOINT, "Bad checkpoint: " + problem, fix, "file", file, "tensor", tensor);
+  }
+
+  public static SrlmException checkpointTensor(String file, String tensor, String problem, String fix,
+      Throwable cause) {
+    return error(ErrorCode.CHECKPOINT, "Bad checkpoint: " + problem, fix, cause, "file", file, "tensor", tensor);
+  }
+
+  /** A bad or unsupported value in a model's config.json (or generation_config.json); names the file and key. */
+  public static SrlmException modelConfig(String file, String key, String problem, String fix) {
+    return error(ErrorCode.MODEL, "Bad model config: " + problem, fix, "file", file, "key", key);
+  }
+
+  public static SrlmException modelConfig(String file, String key, String problem, String fix, Throwable cause) {
+    return error(ErrorCode.MODEL, "Bad model config: " + problem, fix, cause, "file", file, "key", key);
+  }
+
   public static SrlmException tokenizer(String file, String problem, String fix) {
     return error(ErrorCode.TOKENIZER, "Bad tokenizer: " + problem, fix, "file", file);
   }
