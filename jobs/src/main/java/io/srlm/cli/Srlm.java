@@ -1,0 +1,54 @@
+package io.srlm.cli;
+
+import io.srlm.errors.SrlmException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one command-line entry point: {@code srlm <verb> [options]}. */
+@Command(name = "srlm", mixinStandardHelpOptions = true, version = "srlm 0.1.0",
+    description = "Self-Rewarding Language Models on Spark: the loop, its steps, and the tools around them.",
+    subcommands = {LoopVerb.class, StepVerbs.Seed.class, StepVerbs.BaseModel.class, StepVerbs.Sft.class,
+        StepVerbs.GeneratePrompts.class, StepVerbs.SampleResponses.class, StepVerbs.JudgeResponses.class,
+        StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, TablesVerb.class, SqlVerb.class,
+        EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class,
+        CommandLine.HelpCommand.class})
+public final class Srlm {
+  private Srlm() {}
+
+  /** Runs a verb and returns the exit code (SrlmException: its message, exit 2; other failures: 1). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Srlm());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      Throwable t = ex;
+      while (!(t instanceof SrlmException) && t.getCause() != null && t.getCause() != t) {
+        t = t.getCause();
+      }
+      if (t instanceof SrlmException se) {
+        cmd.getErr().println("error: " + se.getMessage());
+        return 2;
+      }
+      throw ex;
+    });
+    return cl.execute(args);
+  }
+
+  /** Like {@link #run} but throws on failure: for job mains (Databricks marks a job that exits as failed). */
+  public static void runOrThrow(String... args) {
+    int rc = run(args);
+    if (rc != 0) {
+      throw new IllegalStateException("srlm " + (args.length > 0 ? args[0] : "") + " failed with exit code " + rc);
+    }
+  }
+
+  /** A spark-submit main's body: runs {@code verb} with the job's arguments, throwing on failure. */
+  public static void job(String verb, String[] args) {
+    String[] all = new String[args.length + 1];
+    all[0] = verb;
+    System.arraycopy(args, 0, all, 1, args.length);
+    runOrThrow(all);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+}
