@@ -204,6 +204,22 @@ public final class Errors {
     return error(ErrorCode.TOKENIZER, "Bad tokenizer: " + problem, fix, cause, "file", file);
   }
 
+  /** A chat template that jinjava cannot render, or that called {@code raise_exception}. */
+  public static SrlmException chatTemplate(String file, String problem, String fix, Throwable cause) {
+    return error(ErrorCode.TOKENIZER, "Chat template failed: " + problem, fix, cause, "file", file);
+  }
+
+  /** The tokenizer can produce ids the model has no embedding for. */
+  public static SrlmException tokenizerModelMismatch(String tokenizerFile, String modelDir, int tokenizerVocab,
+      int modelVocab) {
+    return error(ErrorCode.TOKENIZER, "tokenizer.json does not match the model's vocab size: the tokenizer has "
+        + tokenizerVocab + " tokens (ids up to " + (tokenizerVocab - 1) + ") but the model's vocab_size is "
+        + modelVocab,
+        "use the tokenizer files that were saved with this model (tokenizer.json, tokenizer_config.json), or a "
+        + "model whose config.json vocab_size is at least " + tokenizerVocab, "file", tokenizerFile, "model",
+        modelDir);
+  }
+
   public static SrlmException model(String dir, String problem, String fix) {
     return error(ErrorCode.MODEL, "Cannot use model: " + problem, fix, "model", dir);
   }
