@@ -252,6 +252,27 @@ public final class Errors {
     return error(ErrorCode.PIPELINE, problem, fix, kv);
   }
 
+  // ---------------------------------------------------------------------------------------------------------
+  // Evaluation and reports
+  // ---------------------------------------------------------------------------------------------------------
+
+  public static SrlmException reportMixedRuns(String runId, String table, String otherRunId) {
+    return error(ErrorCode.PIPELINE, "Report data mixes runs: a " + table + " row belongs to another run",
+        "filter every table on the report's run_id before building the report", "run", runId, "table", table,
+        "row_run", otherRunId);
+  }
+
+  public static SrlmException reportWrite(java.nio.file.Path path, Throwable cause) {
+    return error(ErrorCode.STORAGE, "Cannot write the report: " + rootMessage(cause),
+        "check that the output folder is writable and has free space", cause, "path", path);
+  }
+
+  public static SrlmException reportChart(String chart, Throwable cause) {
+    return error(ErrorCode.PIPELINE, "Cannot render report chart: " + rootMessage(cause),
+        "run with -Djava.awt.headless=true and make sure fontconfig and a font (e.g. fonts-dejavu-core) are "
+            + "installed", cause, "chart", chart);
+  }
+
   private static String rootMessage(Throwable t) {
     Throwable r = t;
     while (r.getCause() != null && r.getCause() != r) {
