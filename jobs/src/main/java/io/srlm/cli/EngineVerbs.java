@@ -45,7 +45,7 @@ final class EngineVerbs {
         try {
           n = Json.MAPPER.readTree(s);
         } catch (IOException e) {
-          throw Errors.error(io.srlm.errors.ErrorCode.GENERATION, "Input line is not JSON: " + e.getOriginalMessage(),
+          throw Errors.error(io.srlm.errors.ErrorCode.GENERATION, "Input line is not JSON: " + e.getMessage(),
               "write one JSON object per line", "file", file, "line", line);
         }
         out.add(new Input(line, text(n, "prompt", file, line), ids(n, "prompt_ids", file, line),
