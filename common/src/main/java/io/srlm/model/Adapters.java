@@ -6,7 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * LoRA adapters (PEFT layout): for a targeted projection W (out, in), A is (r, in) and B is (out, r), and the
@@ -17,16 +18,16 @@ public final class Adapters {
   private final int r;
   private final double alpha;
   private final float dropout;
-  private final Set<String> modules;
+  private final List<String> modules;
   private final Map<String, NDArray> a;
   private final Map<String, NDArray> b;
 
-  public Adapters(int r, double alpha, double dropout, Set<String> modules, Map<String, NDArray> a,
+  public Adapters(int r, double alpha, double dropout, Collection<String> modules, Map<String, NDArray> a,
       Map<String, NDArray> b) {
     this.r = r;
     this.alpha = alpha;
     this.dropout = (float) dropout;
-    this.modules = Set.copyOf(modules);
+    this.modules = List.copyOf(new java.util.LinkedHashSet<>(modules));
     this.a = Collections.unmodifiableMap(new LinkedHashMap<>(a));
     this.b = Collections.unmodifiableMap(new LinkedHashMap<>(b));
   }
@@ -51,7 +52,8 @@ public final class Adapters {
     return dropout;
   }
 
-  public Set<String> modules() {
+  /** Target modules, in configuration order. */
+  public List<String> modules() {
     return modules;
   }
 

@@ -94,6 +94,7 @@ public final class Trainer<E> {
       int step = start;
       for (; step < total; step++) {
         double rate = lr.at(step);
+        double stepWeight = 0;
         for (int a = 0; a < c.gradAccum(); a++) {
           List<E> batch = micro.get(step * c.gradAccum() + a);
           Engine.getInstance().setRandomSeed((int) StableIds.seed(spec.seed(), spec.stage(), "dropout", step, a));
@@ -103,6 +104,7 @@ public final class Trainer<E> {
             gc.backward(out.loss().div(c.gradAccum()));
             accumulate(window, out, out.weight());
             windowWeight += out.weight();
+            stepWeight += out.weight();
           }
           for (E e : batch) {
             tokens += objective.tokens(e);
@@ -135,8 +137,8 @@ public final class Trainer<E> {
             JniUtils.zeroGrad((PtNDArray) p);
           }
         }
-        window.put("grad_norm", gradNorm * windowWeight + window.getOrDefault("grad_norm", 0.0));
-        window.put("learning_rate", rate * windowWeight + window.getOrDefault("learning_rate", 0.0));
+        window.merge("grad_norm", gradNorm * stepWeight, Double::sum);
+        window.merge("learning_rate", rate * stepWeight, Double::sum);
         boolean last = step + 1 == total;
         if ((step + 1) % c.logEvery() == 0 || last) {
           lastTrain = average(window, windowWeight);
