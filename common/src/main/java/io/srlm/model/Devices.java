@@ -73,7 +73,10 @@ public final class Devices {
   /** Sets the engine's intra-op thread count for this JVM (0 leaves the default). */
   public static void threads(int n) {
     if (n > 0) {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
+      Engine.getInstance(); // loads the natives first
+      if (ai.djl.pytorch.jni.JniUtils.getNumThreads() != n) {
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
+      }
     }
   }
 }

@@ -35,7 +35,7 @@ public final class TinyModel {
 
   /** Writes the tiny model to {@code dir} (created; must be empty or absent). */
   public static void create(SrlmConfig.Tiny t, List<String> corpus, Path dir) {
-    BpeModel bpe = ByteLevelBpeTrainer.train(corpus, t.vocabSize(), SpecialTokens.DEFAULT);
+    BpeModel bpe = ByteLevelBpeTrainer.train(corpus, t.vocabSize(), SpecialTokens.DEFAULT, !t.mergesSpanWords());
     int vocab = bpe.vocabSize();
     int pad = bpe.vocab().indexOf(SpecialTokens.DEFAULT.pad());
     int bos = bpe.vocab().indexOf(SpecialTokens.DEFAULT.bos());

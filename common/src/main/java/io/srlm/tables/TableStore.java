@@ -207,7 +207,8 @@ public final class TableStore {
         .where(functions.col("userMetadata").equalTo(tag)).select("version");
     List<Row> rows = h.collectAsList();
     if (rows.isEmpty()) {
-      throw Errors.internal("committed write to " + t.name() + " not found in its history (tag " + tag + ")", null);
+      // Delta skips the commit of a write that changes nothing (e.g. replacing no rows with no rows).
+      return version(t);
     }
     return rows.get(0).getLong(0);
   }

@@ -41,7 +41,7 @@ public final class BpeEncoder {
         out.add(segment.special());
         continue;
       }
-      for (String piece : PreTokenizer.split(segment.text())) {
+      for (String piece : PreTokenizer.split(segment.text(), model.wordBoundaries())) {
         out.addAll(mergeWord(piece));
       }
     }

@@ -11,8 +11,17 @@ import java.util.List;
  * @param specialTokens the special tokens, ids {@code 0 .. specialTokens.all().size() - 1}
  * @param vocab token strings by id
  * @param merges merges by rank (rank 0 first)
+ * @param wordBoundaries true: text is pre-split with the GPT-2 regex, so merges stay inside words (the usual
+ *     byte-level BPE); false: only digits and special tokens split the text, so merges may span spaces and a
+ *     recurring phrase (a template line) can become one token ({@code use_regex: false} in tokenizer.json)
  */
-public record BpeModel(SpecialTokens specialTokens, List<String> vocab, List<Merge> merges) {
+public record BpeModel(SpecialTokens specialTokens, List<String> vocab, List<Merge> merges,
+    boolean wordBoundaries) {
+
+  /** A model with word boundaries (GPT-2 regex pre-tokenization). */
+  public BpeModel(SpecialTokens specialTokens, List<String> vocab, List<Merge> merges) {
+    this(specialTokens, vocab, merges, true);
+  }
 
   /**
    * One merge: the two adjacent tokens (byte-level strings) that become one.

@@ -48,6 +48,14 @@ public final class ByteLevelBpeTrainer {
    * @return the trained model
    */
   public static BpeModel train(List<String> texts, int vocabSize, SpecialTokens specials) {
+    return train(texts, vocabSize, specials, true);
+  }
+
+  /**
+   * Trains a tokenizer; with {@code wordBoundaries} false, merges may span spaces (see
+   * {@link BpeModel#wordBoundaries()}).
+   */
+  public static BpeModel train(List<String> texts, int vocabSize, SpecialTokens specials, boolean wordBoundaries) {
     List<String> specialList = specials.all();
     int firstByte = specialList.size();
     if (vocabSize < firstByte + 256) {
@@ -74,20 +82,20 @@ public final class ByteLevelBpeTrainer {
       ids.put(token, vocab.size());
       vocab.add(token);
     }
-    Words words = countWords(texts, specialList, firstByte);
+    Words words = countWords(texts, specialList, firstByte, wordBoundaries);
     List<BpeModel.Merge> merges = new ArrayList<>();
     new Merger(words, vocab, ids, merges).run(vocabSize);
     if (vocab.size() < vocabSize) {
       LOG.warn("BPE training stopped at {} tokens (asked for {}): the corpus has no adjacent pairs left to merge",
           vocab.size(), vocabSize);
     }
-    return new BpeModel(specials, vocab, merges);
+    return new BpeModel(specials, vocab, merges, wordBoundaries);
   }
 
   /** Unique pre-tokens as byte-token ids, with their counts. */
   private record Words(int[][] symbols, long[] counts) {}
 
-  private static Words countWords(List<String> texts, List<String> specials, int firstByte) {
+  private static Words countWords(List<String> texts, List<String> specials, int firstByte, boolean regex) {
     // The word order does not matter: counts add up the same and ties are broken by the token strings.
     Map<String, long[]> counts = new HashMap<>();
     for (String text : texts) {
@@ -95,7 +103,7 @@ public final class ByteLevelBpeTrainer {
         if (segment.isSpecial()) {
           continue;
         }
-        for (String piece : PreTokenizer.split(segment.text())) {
+        for (String piece : PreTokenizer.split(segment.text(), regex)) {
           counts.computeIfAbsent(piece, k -> new long[1])[0]++;
         }
       }

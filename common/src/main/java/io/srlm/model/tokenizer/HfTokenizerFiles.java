@@ -64,12 +64,16 @@ public final class HfTokenizerFiles {
     ObjectNode pre = root.putObject("pre_tokenizer");
     pre.put("type", "Sequence");
     ArrayNode steps = pre.putArray("pretokenizers");
+    if (!model.wordBoundaries()) {
+      steps.add(split(PreTokenizer.ISOLATED, "Isolated"));
+      steps.add(split(PreTokenizer.CLOSES_PHRASE, "MergedWithPrevious"));
+    }
     ObjectNode digits = steps.addObject();
     digits.put("type", "Digits");
     digits.put("individual_digits", true);
-    steps.add(byteLevel());
+    steps.add(byteLevel(model.wordBoundaries()));
     root.putNull("post_processor");
-    root.set("decoder", byteLevel());
+    root.set("decoder", byteLevel(model.wordBoundaries()));
     ObjectNode bpe = root.putObject("model");
     bpe.put("type", "BPE");
     bpe.putNull("dropout");
@@ -91,12 +95,21 @@ public final class HfTokenizerFiles {
     return root;
   }
 
-  private static ObjectNode byteLevel() {
+  private static ObjectNode split(java.util.regex.Pattern pattern, String behavior) {
+    ObjectNode o = NODES.objectNode();
+    o.put("type", "Split");
+    o.putObject("pattern").put("Regex", pattern.pattern());
+    o.put("behavior", behavior);
+    o.put("invert", false);
+    return o;
+  }
+
+  private static ObjectNode byteLevel(boolean useRegex) {
     ObjectNode b = NODES.objectNode();
     b.put("type", "ByteLevel");
     b.put("add_prefix_space", false);
     b.put("trim_offsets", true);
-    b.put("use_regex", true);
+    b.put("use_regex", useRegex);
     return b;
   }
 

@@ -18,6 +18,12 @@ final class PreTokenizer {
       "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
       Pattern.UNICODE_CHARACTER_CLASS);
 
+  /** Phrase mode: newlines and short tags such as {@code <task>} are pieces of their own. */
+  static final Pattern ISOLATED = Pattern.compile("\n|<[^<>\n]{1,24}>");
+
+  /** Phrase mode: ": " ends a piece (a template phrase such as "Sort these words: " stays apart from the list). */
+  static final Pattern CLOSES_PHRASE = Pattern.compile(": ");
+
   private PreTokenizer() {}
 
   /** A piece of text: either a special token (with its index in the special token list) or ordinary text. */
@@ -60,6 +66,65 @@ final class PreTokenizer {
 
   /** Splits ordinary text (no special tokens) into pre-tokens, in order; their concatenation is {@code text}. */
   static List<String> split(String text) {
+    return split(text, true);
+  }
+
+  /**
+   * Like {@link #split(String)} when {@code regex} is true. When false ("phrase" mode, for the built-in model), the
+   * text is split as HF's Sequence[Split(ISOLATED, Isolated), Split(CLOSES_PHRASE, MergedWithPrevious), Digits,
+   * ByteLevel(use_regex=false)] splits it: newlines and tags become pieces, ": " closes a piece, each numeric
+   * character is a piece, and nothing else splits, so merges may span spaces within a phrase.
+   */
+  static List<String> split(String text, boolean regex) {
+    if (!regex) {
+      List<String> out = new ArrayList<>();
+      for (String a : isolate(text, ISOLATED)) {
+        for (String b : mergeWithPrevious(a, CLOSES_PHRASE)) {
+          out.addAll(digits(b, false));
+        }
+      }
+      return out;
+    }
+    return digits(text, true);
+  }
+
+  private static List<String> isolate(String text, Pattern p) {
+    List<String> out = new ArrayList<>();
+    Matcher m = p.matcher(text);
+    int last = 0;
+    while (m.find()) {
+      if (m.start() > last) {
+        out.add(text.substring(last, m.start()));
+      }
+      if (m.end() > m.start()) {
+        out.add(m.group());
+      }
+      last = m.end();
+    }
+    if (last < text.length()) {
+      out.add(text.substring(last));
+    }
+    return out;
+  }
+
+  private static List<String> mergeWithPrevious(String text, Pattern p) {
+    List<String> out = new ArrayList<>();
+    Matcher m = p.matcher(text);
+    int last = 0;
+    while (m.find()) {
+      if (m.end() > m.start()) {
+        out.add(text.substring(last, m.end()));
+        last = m.end();
+      }
+    }
+    if (last < text.length()) {
+      out.add(text.substring(last));
+    }
+    return out;
+  }
+
+  /** Numeric characters become pieces; the text between is split with the GPT-2 regex or kept whole. */
+  private static List<String> digits(String text, boolean regex) {
     List<String> out = new ArrayList<>();
     int start = 0;
     int i = 0;
@@ -68,7 +133,7 @@ final class PreTokenizer {
       int n = Character.charCount(cp);
       if (isNumeric(cp)) {
         if (start < i) {
-          splitRegex(text.substring(start, i), out);
+          rest(text.substring(start, i), regex, out);
         }
         out.add(text.substring(i, i + n));
         start = i + n;
@@ -76,7 +141,7 @@ final class PreTokenizer {
       i += n;
     }
     if (start < text.length()) {
-      splitRegex(text.substring(start), out);
+      rest(text.substring(start), regex, out);
     }
     return out;
   }
@@ -85,6 +150,14 @@ final class PreTokenizer {
     int type = Character.getType(cp);
     return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
         || type == Character.OTHER_NUMBER;
+  }
+
+  private static void rest(String piece, boolean regex, List<String> out) {
+    if (regex) {
+      splitRegex(piece, out);
+    } else {
+      out.add(piece);
+    }
   }
 
   /** Isolated split: matches and the gaps between them are pieces. */

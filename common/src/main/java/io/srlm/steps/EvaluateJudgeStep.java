@@ -1,0 +1,115 @@
+package io.srlm.steps;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.eval.JudgeGroup;
+import io.srlm.eval.JudgeItem;
+import io.srlm.eval.JudgeMetrics;
+import io.srlm.eval.JudgeMetricsResult;
+import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepResult;
+import io.srlm.pipeline.StepRunner;
+import io.srlm.prompting.JudgeTemplate;
+import io.srlm.prompting.ScoreParser;
+import io.srlm.tables.Catalogue;
+import io.srlm.tables.EvalSample;
+import io.srlm.tables.SeedEft;
+import io.srlm.tables.TableStore;
+import io.srlm.util.StableIds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * How good a judge the stage's model is: it scores the held-out human-ranked responses (seed_eft rows of the
+ * held-out split: the built-in set's graded answers, or an OASST import's ranked siblings) with the same judge
+ * prompt, sampling and parser as the loop, and the paper's metrics compare its scores with the human ranking:
+ * pairwise accuracy, 5-best %, exact match %, Spearman, Kendall tau, plus the parse-failure rate.
+ */
+public final class EvaluateJudgeStep implements Step {
+  public static final String NAME = "evaluate_judge";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
+    SrlmConfig c = stage.settings();
+    int it = stage.iteration();
+    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
+    TableStore t = ctx.tables();
+    String modelName = Models.name(it + 1);
+    String model = Models.require(ctx, modelName).path();
+    JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
+    long ve = t.version(Catalogue.SEED_EFT);
+    r.read(Catalogue.SEED_EFT.name(), ve);
+    Map<String, List<SeedEft>> groups = new TreeMap<>();
+    for (SeedEft e : t.collect(Catalogue.SEED_EFT, t.readVersion(Catalogue.SEED_EFT, ve)
+        .where(TableStore.runIs(ctx.runId())))) {
+      if (e.split().equals("heldout")) {
+        groups.computeIfAbsent(e.groupId(), g -> new ArrayList<>()).add(e);
+      }
+    }
+    if (template.kind() != JudgeTemplate.Kind.POINTWISE || groups.isEmpty()) {
+      r.count("groups", 0);
+      EvalSupport.write(ctx, it, JudgeMetricsResult.EVALUATION, List.of("judge"), List.of(), List.of(), r);
+      return r.build(template.kind() != JudgeTemplate.Kind.POINTWISE ? "skipped: the judge template is pairwise"
+          : "skipped: no held-out EFT groups");
+    }
+    List<List<SeedEft>> chosen = new ArrayList<>(groups.values());
+    if (chosen.size() > c.eval().judgeMaxGroups()) {
+      chosen = chosen.subList(0, c.eval().judgeMaxGroups());
+    }
+    int k = c.judge().samples();
+    List<Row> requests = new ArrayList<>();
+    for (List<SeedEft> g : chosen) {
+      for (SeedEft e : g) {
+        for (int j = 0; j < k; j++) {
+          requests.add(RowFactory.create(e.eftId() + "#" + j, e.prompt(),
+              StableIds.seed(ctx.seed(), it, "eval-judge", e.eftId(), j)));
+        }
+      }
+    }
+    Map<String, Row> out = EvalSupport.complete(ctx, c, model, requests, EvalSupport.params(c.judge().sampling()),
+        NAME, r);
+    ScoreParser parser = template.parser();
+    List<JudgeGroup> judged = new ArrayList<>();
+    List<EvalSample> samples = new ArrayList<>();
+    long parsed = 0;
+    for (List<SeedEft> g : chosen) {
+      List<JudgeItem> items = new ArrayList<>();
+      for (SeedEft e : g) {
+        double sum = 0;
+        int n = 0;
+        StringBuilder texts = new StringBuilder();
+        for (int j = 0; j < k; j++) {
+          String text = out.get(e.eftId() + "#" + j).getString(1);
+          ScoreParser.Parsed p = parser.parse(text);
+          if (p.ok()) {
+            sum += p.score();
+            n++;
+          }
+          texts.append(j == 0 ? "" : "\n---\n").append(text);
+        }
+        parsed += n;
+        Double mean = n > 0 ? sum / n : null;
+        items.add(new JudgeItem(e.humanRank(), mean));
+        samples.add(new EvalSample(ctx.runId(), it, modelName, "judge", e.eftId(), e.question() + "\n=> "
+            + e.response(), texts.toString(), mean, e.humanScore(), n > 0 ? "ok" : "unparsed"));
+      }
+      judged.add(new JudgeGroup(g.get(0).groupId(), items));
+    }
+    JudgeMetricsResult res = JudgeMetrics.forScale(template.scoreMax()).compute(judged);
+    r.count("groups", judged.size()).count("judgements", requests.size()).count("parsed", parsed);
+    EvalSupport.write(ctx, it, JudgeMetricsResult.EVALUATION, List.of("judge"), res.toRows(ctx.runId(), it,
+        modelName), samples, r);
+    return r.build(String.format("%s as judge on %d held-out groups: pairwise accuracy %.3f, Spearman %.3f, "
+        + "parse failures %.1f%%", modelName, judged.size(), res.pairwiseAccuracy().value(), res.spearman().value(),
+        100 * res.parseFailureRate().value()));
+  }
+}
