@@ -105,8 +105,11 @@ public final class LlamaModel implements AutoCloseable {
     long t = ids.getShape().get(1);
     NDArrayEx ex = ids.getNDArrayInternal();
     NDArray h = ex.embedding(ids, w("model.embed_tokens.weight"), SparseFormat.DENSE).get(0); // (B,T,D)
-    NDArray cos = cosTable.get(new NDIndex("{}", positions.flatten())).reshape(b, 1, t, arch.headDim());
-    NDArray sin = sinTable.get(new NDIndex("{}", positions.flatten())).reshape(b, 1, t, arch.headDim());
+    // Gather into the caller's manager (the tables' own manager lives as long as the model).
+    NDManager caller = ids.getManager();
+    NDArray flat = positions.flatten();
+    NDArray cos = cosTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
+    NDArray sin = sinTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
     for (int l = 0; l < arch.numLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray a = rmsNorm(h, w(p + "input_layernorm.weight"));

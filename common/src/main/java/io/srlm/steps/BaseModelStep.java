@@ -73,6 +73,15 @@ public final class BaseModelStep implements Step {
     r.wrote(Catalogue.MODELS.name(), Models.record(ctx, new ModelRow(ctx.runId(), 0,
         StableIds.id("model", ctx.runId(), Models.name(0)), Models.name(0), "base", location, null, base, null, null,
         Map.copyOf(r.inputs()), ctx.config().resolved().hash(), System.currentTimeMillis(), Map.of())));
+    boolean hasSft = ctx.config().loop().stages().stream().anyMatch(s -> s.type().equals("sft"));
+    if (!hasSft) {
+      // No SFT stage: the base is already instruction-tuned, so it is M1, the first model the loop improves.
+      r.wrote(Catalogue.MODELS.name(), Models.record(ctx, new ModelRow(ctx.runId(), 0,
+          StableIds.id("model", ctx.runId(), Models.name(1)), Models.name(1), "base", location, null, base,
+          Models.name(0), null, Map.copyOf(r.inputs()), ctx.config().resolved().hash(), System.currentTimeMillis(),
+          Map.of())));
+      return r.build("M0 = M1 = " + location + " (no sft stage)");
+    }
     return r.build("M0 = " + location);
   }
 }

@@ -51,11 +51,17 @@ public final class AdamW implements AutoCloseable {
       NDArray mi = m.computeIfAbsent(name, k -> manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
       NDArray vi = v.computeIfAbsent(name, k -> manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
       try (NDManager tmp = manager.newSubManager()) {
+        // Every temporary is created in (or attached to) tmp: an op's result belongs to its first operand's
+        // manager, and the moments live in the optimizer's long-lived one.
         NDArray gt = g.duplicate();
         gt.attach(tmp);
         mi.muli(beta1).addi(gt.mul(1 - beta1));
         vi.muli(beta2).addi(gt.square().mul(1 - beta2));
-        NDArray upd = mi.div(c1).div(vi.div(c2).sqrt().add(eps));
+        NDArray mHat = mi.div(c1);
+        mHat.attach(tmp);
+        NDArray vHat = vi.div(c2);
+        vHat.attach(tmp);
+        NDArray upd = mHat.div(vHat.sqrt().add(eps));
         if (weightDecay > 0 && p.getShape().dimension() >= 2) {
           p.muli(1 - lr * weightDecay);
         }

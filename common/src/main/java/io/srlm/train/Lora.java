@@ -196,7 +196,9 @@ public final class Lora {
     try (NDManager m = model.manager().newSubManager()) {
       for (Map.Entry<String, NDArray> e : deltas(ad, m).entrySet()) {
         NDArray w = model.weights().get(e.getKey());
-        NDArray merged = w.toType(DataType.FLOAT32, true).add(e.getValue()).toType(w.getDataType(), false);
+        NDArray w32 = w.toType(DataType.FLOAT32, true);
+        w32.attach(m);
+        NDArray merged = w32.add(e.getValue()).toType(w.getDataType(), false);
         w.set(merged.toByteBuffer());
       }
     }
