@@ -48,7 +48,7 @@ final class ConfigBinder {
         r.intAtLeast("model.tiny.num_heads", 1), r.intAtLeast("model.tiny.num_kv_heads", 1),
         r.intAtLeast("model.tiny.intermediate_size", 1), r.intAtLeast("model.tiny.max_position", 16),
         r.numAboveAtMost("model.tiny.rope_theta", 0, 1e9), r.numAboveAtMost("model.tiny.rms_norm_eps", 0, 1),
-        r.longAny("model.tiny.init_seed"), r.bool("model.tiny.merges_span_words"));
+        r.longAny("model.tiny.init_seed"), r.intIn("model.tiny.phrase_tokens", 0, 4096));
     if (tiny.hiddenSize() % tiny.numHeads() != 0 || tiny.numHeads() % tiny.numKvHeads() != 0) {
       throw Errors.configBadValue("model.tiny.num_heads", r.origin("model.tiny.num_heads"),
           "must divide model.tiny.hidden_size and be a multiple of model.tiny.num_kv_heads",

@@ -40,7 +40,7 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
   /** model.tiny.*: the built-in tiny Llama. */
   public record Tiny(int vocabSize, int hiddenSize, int numLayers, int numHeads, int numKvHeads,
       int intermediateSize, int maxPosition, double ropeTheta, double rmsNormEps, long initSeed,
-      boolean mergesSpanWords)
+      int phraseTokens)
       implements Serializable {}
 
   /** seed.* */

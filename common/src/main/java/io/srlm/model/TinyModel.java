@@ -8,6 +8,7 @@ import io.srlm.model.io.ShardedCheckpointWriter;
 import io.srlm.model.tokenizer.BpeModel;
 import io.srlm.model.tokenizer.ByteLevelBpeTrainer;
 import io.srlm.model.tokenizer.HfTokenizerFiles;
+import io.srlm.model.tokenizer.PhraseMiner;
 import io.srlm.model.tokenizer.SpecialTokens;
 import io.srlm.util.Json;
 import java.io.IOException;
@@ -25,17 +26,25 @@ import java.util.Random;
  * generation_config.json, model.safetensors, tokenizer.json, tokenizer_config.json, special_tokens_map.json).
  * The same settings and corpus always give the same files.
  *
- * <p>Why BPE: the judge prompt alone is hundreds of characters; a plain byte-level vocabulary would spend a token
- * per byte on it in every judgement. BPE merges learned on the corpus keep the byte fallback (no unknown tokens)
- * while compressing the recurring template text several-fold, so the loop stays fast and the model learns the
- * formats.
+ * <p>The tokenizer: the judge prompt alone is hundreds of characters, and a plain byte-level vocabulary would
+ * spend a token per byte on it in every judgement. So (1) recurring phrases of the corpus (the judge rubric's
+ * lines, the task phrasings, tags, stock sentences) become single added tokens ({@link PhraseMiner}), and (2) the
+ * rest is byte-level BPE over words, digits and spaces as separate pieces, so a word is one and the same token
+ * wherever it appears, which a small model needs to learn copying tasks. Bytes stay the fallback: no text is
+ * unknown.
  */
 public final class TinyModel {
+  /** A phrase must recur this often in the corpus to become a token. */
+  static final int PHRASE_MIN_COUNT = 25;
+
   private TinyModel() {}
 
   /** Writes the tiny model to {@code dir} (created; must be empty or absent). */
   public static void create(SrlmConfig.Tiny t, List<String> corpus, Path dir) {
-    BpeModel bpe = ByteLevelBpeTrainer.train(corpus, t.vocabSize(), SpecialTokens.DEFAULT, !t.mergesSpanWords());
+    List<String> phrases = t.phraseTokens() > 0
+        ? PhraseMiner.mine(corpus, SpecialTokens.DEFAULT.all(), PHRASE_MIN_COUNT, t.phraseTokens()) : List.of();
+    BpeModel bpe = ByteLevelBpeTrainer.train(corpus, t.vocabSize(), SpecialTokens.DEFAULT, phrases.isEmpty(),
+        phrases);
     int vocab = bpe.vocabSize();
     int pad = bpe.vocab().indexOf(SpecialTokens.DEFAULT.pad());
     int bos = bpe.vocab().indexOf(SpecialTokens.DEFAULT.bos());

@@ -24,6 +24,31 @@ public final class TestConf {
     return ConfSource.dir(repoRoot().resolve("conf"));
   }
 
+  /**
+   * A small self-reward loop on the cached test model ({@link TestModels#m1()} as an already fine-tuned base, so
+   * no SFT stage): two self-reward iterations with small counts, evaluations off. Extra overrides win.
+   */
+  public static SrlmConfig loop(Path dir, String... sets) {
+    List<String> all = new ArrayList<>(List.of(
+        "model.base=" + TestModels.m1(),
+        "loop.stages=[self_reward_dpo, self_reward_dpo]",
+        "loop.evaluate=false",
+        "prompts.target_count=6",
+        "prompts.max_requests_factor=3",
+        "responses.max_new_tokens=24",
+        "judge.samples=2",
+        "judge.max_new_tokens=40",
+        "dpo.max_steps=3",
+        "dpo.batch_size=4",
+        "dpo.val_fraction=0",
+        "eval.judge.max_groups=6",
+        "eval.task_accuracy.max_prompts=12",
+        "eval.head_to_head.max_prompts=6",
+        "engine.batch_size=16"));
+    all.addAll(List.of(sets));
+    return tiny(dir, all.toArray(new String[0]));
+  }
+
   /** local + tiny profiles, storage under {@code dir}, plus extra overrides. */
   public static SrlmConfig tiny(Path dir, String... sets) {
     List<String> all = new ArrayList<>();

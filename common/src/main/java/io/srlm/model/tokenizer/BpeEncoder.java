@@ -21,7 +21,7 @@ public final class BpeEncoder {
 
   public BpeEncoder(BpeModel model) {
     this.model = model;
-    this.specials = model.specialTokens().all();
+    this.specials = model.addedTokens();
     List<String> vocab = model.vocab();
     for (int i = 0; i < vocab.size(); i++) {
       ids.putIfAbsent(vocab.get(i), i);
@@ -38,7 +38,8 @@ public final class BpeEncoder {
     List<Integer> out = new ArrayList<>();
     for (PreTokenizer.Segment segment : PreTokenizer.splitSpecial(text, specials)) {
       if (segment.isSpecial()) {
-        out.add(segment.special());
+        int k = segment.special();
+        out.add(k < model.specialTokens().all().size() ? k : model.phraseId(k - model.specialTokens().all().size()));
         continue;
       }
       for (String piece : PreTokenizer.split(segment.text(), model.wordBoundaries())) {
@@ -53,8 +54,10 @@ public final class BpeEncoder {
     StringBuilder byteLevel = new StringBuilder();
     StringBuilder text = new StringBuilder();
     for (int id : tokenIds) {
-      if (id < specials.size()) {
-        text.append(ByteLevel.decode(byteLevel.toString())).append(specials.get(id));
+      int nSpecial = model.specialTokens().all().size();
+      if (id < nSpecial || id >= model.vocab().size()) {
+        String added = id < nSpecial ? specials.get(id) : model.phrases().get(id - model.vocab().size());
+        text.append(ByteLevel.decode(byteLevel.toString())).append(added);
         byteLevel.setLength(0);
       } else {
         byteLevel.append(model.vocab().get(id));

@@ -56,12 +56,25 @@ public final class ByteLevelBpeTrainer {
    * {@link BpeModel#wordBoundaries()}).
    */
   public static BpeModel train(List<String> texts, int vocabSize, SpecialTokens specials, boolean wordBoundaries) {
+    return train(texts, vocabSize, specials, wordBoundaries, List.of());
+  }
+
+  /**
+   * Trains a tokenizer whose {@code phrases} are added tokens (see {@link BpeModel#phrases()}); they count towards
+   * {@code vocabSize}, are cut out of the text before counting, and take the ids after the merges.
+   */
+  public static BpeModel train(List<String> texts, int vocabSize, SpecialTokens specials, boolean wordBoundaries,
+      List<String> phrases) {
     List<String> specialList = specials.all();
     int firstByte = specialList.size();
     if (vocabSize < firstByte + 256) {
       throw Errors.tokenizer("tokenizer.json", "a vocab size of " + vocabSize + " is too small: the "
           + firstByte + " special tokens and the 256 byte tokens need " + (firstByte + 256),
           "set a vocab size of at least " + (firstByte + 256) + " (1024 suits the built-in model)");
+    }
+    if (vocabSize - phrases.size() < firstByte + 256) {
+      throw Errors.tokenizer("tokenizer.json", phrases.size() + " phrase tokens leave no room in a vocab of "
+          + vocabSize, "raise the vocab size or use fewer phrases");
     }
     if (vocabSize > MAX_VOCAB_SIZE) {
       throw Errors.tokenizer("tokenizer.json", "a vocab size of " + vocabSize + " is too large for the trainer",
@@ -82,14 +95,17 @@ public final class ByteLevelBpeTrainer {
       ids.put(token, vocab.size());
       vocab.add(token);
     }
-    Words words = countWords(texts, specialList, firstByte, wordBoundaries);
+    List<String> cutOut = new ArrayList<>(specialList);
+    cutOut.addAll(phrases);
+    Words words = countWords(texts, cutOut, firstByte, wordBoundaries);
     List<BpeModel.Merge> merges = new ArrayList<>();
-    new Merger(words, vocab, ids, merges).run(vocabSize);
-    if (vocab.size() < vocabSize) {
+    int bpeSize = vocabSize - phrases.size();
+    new Merger(words, vocab, ids, merges).run(bpeSize);
+    if (vocab.size() < bpeSize) {
       LOG.warn("BPE training stopped at {} tokens (asked for {}): the corpus has no adjacent pairs left to merge",
           vocab.size(), vocabSize);
     }
-    return new BpeModel(specials, vocab, merges, wordBoundaries);
+    return new BpeModel(specials, vocab, merges, wordBoundaries, phrases);
   }
 
   /** Unique pre-tokens as byte-token ids, with their counts. */

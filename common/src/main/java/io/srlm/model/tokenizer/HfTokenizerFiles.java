@@ -60,17 +60,27 @@ public final class HfTokenizerFiles {
       t.put("normalized", false);
       t.put("special", true);
     }
+    for (int i = 0; i < model.phrases().size(); i++) {
+      ObjectNode t = added.addObject();
+      t.put("id", model.phraseId(i));
+      t.put("content", model.phrases().get(i));
+      t.put("single_word", false);
+      t.put("lstrip", false);
+      t.put("rstrip", false);
+      t.put("normalized", false);
+      t.put("special", false);
+    }
     root.putNull("normalizer");
     ObjectNode pre = root.putObject("pre_tokenizer");
     pre.put("type", "Sequence");
     ArrayNode steps = pre.putArray("pretokenizers");
     if (!model.wordBoundaries()) {
-      steps.add(split(PreTokenizer.ISOLATED, "Isolated"));
-      steps.add(split(PreTokenizer.CLOSES_PHRASE, "MergedWithPrevious"));
+      steps.add(split(PreTokenizer.ISOLATED_WORDS, "Isolated"));
+    } else {
+      ObjectNode digits = steps.addObject();
+      digits.put("type", "Digits");
+      digits.put("individual_digits", true);
     }
-    ObjectNode digits = steps.addObject();
-    digits.put("type", "Digits");
-    digits.put("individual_digits", true);
     steps.add(byteLevel(model.wordBoundaries()));
     root.putNull("post_processor");
     root.set("decoder", byteLevel(model.wordBoundaries()));

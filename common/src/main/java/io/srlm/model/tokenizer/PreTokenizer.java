@@ -18,11 +18,12 @@ final class PreTokenizer {
       "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
       Pattern.UNICODE_CHARACTER_CLASS);
 
-  /** Phrase mode: newlines and short tags such as {@code <task>} are pieces of their own. */
-  static final Pattern ISOLATED = Pattern.compile("\n|<[^<>\n]{1,24}>");
-
-  /** Phrase mode: ": " ends a piece (a template phrase such as "Sort these words: " stays apart from the list). */
-  static final Pattern CLOSES_PHRASE = Pattern.compile(": ");
+  /**
+   * Word mode without leading spaces: a run of letters, one numeric character, a run of other non-space characters,
+   * or a run of whitespace is each a piece (HF: Split with this pattern, behavior Isolated).
+   */
+  static final Pattern ISOLATED_WORDS = Pattern.compile("\\p{L}+|\\p{N}|[^\\s\\p{L}\\p{N}]+|\\s+",
+      Pattern.UNICODE_CHARACTER_CLASS);
 
   private PreTokenizer() {}
 
@@ -70,57 +71,27 @@ final class PreTokenizer {
   }
 
   /**
-   * Like {@link #split(String)} when {@code regex} is true. When false ("phrase" mode, for the built-in model), the
-   * text is split as HF's Sequence[Split(ISOLATED, Isolated), Split(CLOSES_PHRASE, MergedWithPrevious), Digits,
-   * ByteLevel(use_regex=false)] splits it: newlines and tags become pieces, ": " closes a piece, each numeric
-   * character is a piece, and nothing else splits, so merges may span spaces within a phrase.
+   * Like {@link #split(String)} when {@code regex} is true. When false, the text is cut into {@link #ISOLATED_WORDS}
+   * pieces (HF: Sequence[Split(ISOLATED_WORDS, Isolated), ByteLevel(use_regex=false)]).
    */
   static List<String> split(String text, boolean regex) {
     if (!regex) {
       List<String> out = new ArrayList<>();
-      for (String a : isolate(text, ISOLATED)) {
-        for (String b : mergeWithPrevious(a, CLOSES_PHRASE)) {
-          out.addAll(digits(b, false));
+      Matcher m = ISOLATED_WORDS.matcher(text);
+      int last = 0;
+      while (m.find()) {
+        if (m.start() > last) {
+          out.add(text.substring(last, m.start()));
         }
+        out.add(m.group());
+        last = m.end();
+      }
+      if (last < text.length()) {
+        out.add(text.substring(last));
       }
       return out;
     }
     return digits(text, true);
-  }
-
-  private static List<String> isolate(String text, Pattern p) {
-    List<String> out = new ArrayList<>();
-    Matcher m = p.matcher(text);
-    int last = 0;
-    while (m.find()) {
-      if (m.start() > last) {
-        out.add(text.substring(last, m.start()));
-      }
-      if (m.end() > m.start()) {
-        out.add(m.group());
-      }
-      last = m.end();
-    }
-    if (last < text.length()) {
-      out.add(text.substring(last));
-    }
-    return out;
-  }
-
-  private static List<String> mergeWithPrevious(String text, Pattern p) {
-    List<String> out = new ArrayList<>();
-    Matcher m = p.matcher(text);
-    int last = 0;
-    while (m.find()) {
-      if (m.end() > m.start()) {
-        out.add(text.substring(last, m.end()));
-        last = m.end();
-      }
-    }
-    if (last < text.length()) {
-      out.add(text.substring(last));
-    }
-    return out;
   }
 
   /** Numeric characters become pieces; the text between is split with the GPT-2 regex or kept whole. */
