@@ -66,6 +66,11 @@ public final class Trainer<E> {
     LrSchedule lr = new LrSchedule(c.learningRate(), c.warmupSteps(), total, c.schedule(),
         c.minLearningRateRatio());
     List<List<E>> micro = plan(train, total * c.gradAccum());
+    // PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that first started
+    // the engine. When that was another thread (e.g. a local[N] Spark task generated before this driver-side
+    // training), the in-place optimizer updates below would fail ("a leaf Variable that requires grad is being used
+    // in an in-place operation"). Off here; each GradientCollector turns it on and back off.
+    JniUtils.setGradMode(false);
     for (NDArray p : params.values()) {
       p.setRequiresGradient(true);
     }

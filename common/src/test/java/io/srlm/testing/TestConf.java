@@ -29,7 +29,17 @@ public final class TestConf {
    * no SFT stage): two self-reward iterations with small counts, evaluations off. Extra overrides win.
    */
   public static SrlmConfig loop(Path dir, String... sets) {
-    List<String> all = new ArrayList<>(List.of(
+    List<String> all = new ArrayList<>(loopSets());
+    all.addAll(List.of(sets));
+    return tiny(dir, all.toArray(new String[0]));
+  }
+
+  /**
+   * The overrides {@link #loop} puts on the local and tiny profiles (for a test that passes the same config to a
+   * job as --set arguments, e.g. the standalone cluster test).
+   */
+  public static List<String> loopSets() {
+    return List.of(
         "model.base=" + TestModels.m1(),
         "loop.stages=[self_reward_dpo, self_reward_dpo]",
         "loop.evaluate=false",
@@ -44,9 +54,7 @@ public final class TestConf {
         "eval.judge.max_groups=6",
         "eval.task_accuracy.max_prompts=12",
         "eval.head_to_head.max_prompts=6",
-        "engine.batch_size=16"));
-    all.addAll(List.of(sets));
-    return tiny(dir, all.toArray(new String[0]));
+        "engine.batch_size=16");
   }
 
   /** local + tiny profiles, storage under {@code dir}, plus extra overrides. */
