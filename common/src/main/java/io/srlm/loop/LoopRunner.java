@@ -31,6 +31,10 @@ public final class LoopRunner {
       // Models change every stage: free the cached (now stale) ones in this JVM.
       ExecutorModels.evictAll();
     }
+    if (cfg.loop().report()) {
+      String where = io.srlm.report.RunReport.write(ctx);
+      LOG.info("[{}] report: {}", ctx.runId(), where);
+    }
     return RunSummary.of(ctx);
   }
 }
