@@ -121,7 +121,8 @@ final class ConfigBinder {
             "may contain only generate_prompts, sample_responses, judge_responses, build_pairs", "'" + f + "'");
       }
     }
-    SrlmConfig.Debug debug = new SrlmConfig.Debug(fail, r.intAtLeast("debug.halt_after_steps", 0));
+    SrlmConfig.Debug debug = new SrlmConfig.Debug(fail, r.intAtLeast("debug.halt_after_steps", 0),
+        r.str("debug.stop_after_step"));
     return new SrlmConfig(run, storage, spark, engine, model, seed, prompts, responses, judge, pairs, sft, dpo,
         lora, loop, eval, debug, resolved);
   }

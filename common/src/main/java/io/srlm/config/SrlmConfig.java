@@ -112,7 +112,8 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
       implements Serializable {}
 
   /** debug.*: test-only fault injection. */
-  public record Debug(List<String> failFirstAttempt, int haltAfterSteps) implements Serializable {}
+  public record Debug(List<String> failFirstAttempt, int haltAfterSteps, String stopAfterStep)
+      implements Serializable {}
 
   /**
    * Facts about how the tree was resolved: the conf source, the flattened sorted key/value map (for hashing and
