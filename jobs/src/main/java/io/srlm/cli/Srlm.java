@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         StepVerbs.GeneratePrompts.class, StepVerbs.SampleResponses.class, StepVerbs.JudgeResponses.class,
         StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, StepVerbs.EvaluateJudge.class,
         StepVerbs.EvaluateTasks.class, StepVerbs.HeadToHead.class, TablesVerb.class, SqlVerb.class,
-        EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class,
+        EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class, ReportVerb.class,
         CommandLine.HelpCommand.class})
 public final class Srlm {
   private Srlm() {}
