@@ -57,6 +57,7 @@ final class CpuSubmit {
     env.put("EXECUTOR_DJL_CACHE_DIR", djlCache.toString());
     env.put("DRIVER_DJL_CACHE_DIR", djlCache.toString());
     env.put("EXTRA_CONF", String.join("\n", extraConf));
+    env.put("EXTRA_JAVA_OPTS", String.join(" ", SparkStandalone.SHORT_LIVED_JVM));
     // Fixed BLAS/OpenMP threading in the driver (training); executors get the same through spark.executorEnv.*.
     env.put("OMP_WAIT_POLICY", "PASSIVE");
     env.put("MKL_DYNAMIC", "FALSE");

@@ -38,6 +38,12 @@ import java.util.stream.Stream;
 public final class SparkStandalone implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HOST = "127.0.0.1";
+  /**
+   * Flags for JVMs that live a few minutes on a small machine (the master, the workers, and through
+   * EXTRA_JAVA_OPTS the driver and executors): C1 only and the serial collector, which spend far less CPU on
+   * compiling and collecting than the defaults over such a run. Tests only.
+   */
+  public static final List<String> SHORT_LIVED_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   private final Path sparkHome;
   private final Path dir;
@@ -100,6 +106,7 @@ public final class SparkStandalone implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable().toString());
     cmd.addAll(flags);
+    cmd.addAll(SHORT_LIVED_JVM);
     cmd.add("-Xmx256m");
     cmd.add("-cp");
     cmd.add(sparkHome.resolve("jars") + "/*");
