@@ -41,29 +41,25 @@ class SftTrainerTest {
     }
   }
 
-  /**
-   * PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that started the
-   * engine. Training on another thread (the driver after local[N] Spark tasks used the engine first) must work too.
-   */
+  /** A fresh thread starts with PyTorch's grad mode on (e.g. the driver thread after Spark tasks used the engine). */
   @Test
-  void trainsOnAThreadOtherThanTheOneThatStartedTheEngine(@TempDir Path dir) throws Exception {
-    try (NDManager m = NDManager.newBaseManager()) {
-      LlamaModel model = TinyFixtures.model(m, 1);
-      List<SftExample> data = TinyFixtures.copyTask(16, 2);
-      TrainSpec spec = new TrainSpec("sft", TinyFixtures.conf("full", 2, 8, 3e-3), 7, dir, 0, "loss", false, 0);
-      Trainer<SftExample> tr = new Trainer<>(m, model.weights(), new SftObjective(model, 0), spec, MetricsSink.NONE);
-      java.util.concurrent.atomic.AtomicReference<Object> out = new java.util.concurrent.atomic.AtomicReference<>();
-      Thread t = new Thread(() -> {
-        try {
-          out.set(tr.train(data, List.of()));
-        } catch (Throwable e) {
-          out.set(e);
-        }
-      }, "not-the-engine-thread");
-      t.start();
-      t.join();
-      assertThat(out.get()).isInstanceOf(TrainResult.class);
-    }
+  void trainsOnAThreadWhereGradModeStartedOn(@TempDir Path dir) throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t = new Thread(() -> {
+      try (NDManager m = NDManager.newBaseManager()) {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        LlamaModel model = TinyFixtures.model(m, 1);
+        List<SftExample> data = TinyFixtures.copyTask(16, 2);
+        TrainSpec spec = new TrainSpec("sft", TinyFixtures.conf("full", 3, 8, 3e-3), 7, dir, 0, "loss", false, 0);
+        assertThat(new Trainer<>(m, model.weights(), new SftObjective(model, 0), spec, MetricsSink.NONE)
+            .train(data, List.of()).steps()).isEqualTo(3);
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    t.start();
+    t.join();
+    assertThat(failure.get()).isNull();
   }
 
   @Test

@@ -203,13 +203,8 @@ class StandaloneClusterIT {
 
   /** TestConf.loop's config (local and tiny profiles) for one stage over the test's conf copy. */
   SrlmConfig localConfig() {
-    List<String> sets = new ArrayList<>(List.of(
-        "storage.table_root=" + localDir.resolve("tables"),
-        "storage.model_root=" + localDir.resolve("models"),
-        "storage.cache_dir=" + localDir.resolve("cache")));
-    sets.addAll(TestConf.loopSets());
-    sets.addAll(List.of(ONE_ITERATION, ANY_TASK, "run.id=" + RUN));
-    return ConfigLoader.from(ConfSource.dir(confDir)).profiles("local,tiny").setAll(sets).load();
+    return ConfigLoader.from(ConfSource.dir(confDir)).profiles(TestConf.PROFILES).setAll(TestConf.loopOverrides(
+        localDir, ONE_ITERATION, ANY_TASK, "run.id=" + RUN)).load();
   }
 
   /** The codegen settings of {@link #sparkConf} for the in-process local[2] run (runtime SQL settings). */
@@ -241,13 +236,7 @@ class StandaloneClusterIT {
 
   /** The job's arguments: the local run's config (TestConf.loop on the tiny profile) as --set overrides. */
   List<String> jobArgs() {
-    List<String> sets = new ArrayList<>(List.of(
-        "storage.table_root=" + clusterDir.resolve("tables"),
-        "storage.model_root=" + clusterDir.resolve("models"),
-        "storage.cache_dir=" + clusterDir.resolve("cache")));
-    sets.addAll(TestConf.loopSets());
-    sets.add(ONE_ITERATION);
-    sets.add(ANY_TASK);
+    List<String> sets = new ArrayList<>(TestConf.loopOverrides(clusterDir, ONE_ITERATION, ANY_TASK));
     // What the local profile sets besides Spark and storage.
     sets.add("engine.device=cpu");
     sets.add("engine.threads=1");
