@@ -8,7 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * CPU time spent by this JVM and every process it started, directly or not (master, workers, executors, driver),
+ * CPU time spent by this JVM (from the meter's start) and every process it started, directly or not (master, workers, executors, driver),
  * sampled once a second while running: on a shared machine wall time says little, CPU time says what the test
  * costs (wall time on an idle machine with N cores is at least CPU time / N). A process that ends between two
  * samples loses at most its last second.
@@ -22,6 +22,9 @@ final class CpuMeter implements AutoCloseable {
     return t;
   });
 
+  /** This JVM's CPU time before the meter started (building the test model, earlier tests): not counted. */
+  private final Duration before = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+
   CpuMeter() {
     timer.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
   }
@@ -33,7 +36,8 @@ final class CpuMeter implements AutoCloseable {
 
   private void record(ProcessHandle h) {
     roles.computeIfAbsent(h.pid(), pid -> role(h));
-    h.info().totalCpuDuration().ifPresent(d -> perPid.merge(h.pid(), d, (a, b) -> a.compareTo(b) >= 0 ? a : b));
+    h.info().totalCpuDuration().map(d -> h.pid() == ProcessHandle.current().pid() ? d.minus(before) : d)
+        .ifPresent(d -> perPid.merge(h.pid(), d, (a, b) -> a.compareTo(b) >= 0 ? a : b));
   }
 
   /** CPU time so far, all processes together. */
