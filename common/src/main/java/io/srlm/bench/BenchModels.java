@@ -46,6 +46,18 @@ public final class BenchModels {
   /** The ~20M model: d=384, 8 layers, 6 heads of 64 (no GQA), SwiGLU ffn 1024, vocab 8192, untied lm_head. */
   public static final ModelArch MEDIUM = new ModelArch("llama", 8192, 384, 1024, 8, 6, 6, 64, 1e-5, 10000.0, null,
       1024, false, false, false, false, null);
+  /** A larger random Llama: d=512, 8 layers, 8 heads of 64, SwiGLU ffn 1408, vocab 8192, untied (~34M params). */
+  public static final ModelArch D512 = new ModelArch("llama", 8192, 512, 1408, 8, 8, 8, 64, 1e-5, 10000.0, null,
+      1024, false, false, false, false, null);
+
+  /** The random architecture of a bench model name (20m or d512). */
+  public static ModelArch randomArch(String name) {
+    return switch (name) {
+      case "20m" -> MEDIUM;
+      case "d512" -> D512;
+      default -> throw new IllegalArgumentException("not a random bench model: " + name);
+    };
+  }
 
   private BenchModels() {}
 

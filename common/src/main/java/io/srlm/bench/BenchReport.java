@@ -25,6 +25,11 @@ public final class BenchReport {
     return bench;
   }
 
+  /** The machine block (mutable: a bench adds what it learns at the end, e.g. the load average then). */
+  public Map<String, Object> machine() {
+    return machine;
+  }
+
   /** Adds a section with these columns (rows follow with {@link Section#row}). */
   public Section section(String name, String... columns) {
     Section s = new Section(name, List.of(columns));
@@ -121,6 +126,60 @@ public final class BenchReport {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * The report as GitHub-flavoured markdown: a heading, the machine as a key/value table, then each section as a
+   * heading, a table and its notes as a bullet list.
+   */
+  public String markdown() {
+    StringBuilder b = new StringBuilder();
+    b.append("## srlm bench ").append(bench).append("\n\n");
+    b.append("| machine | |\n|---|---|\n");
+    for (Map.Entry<String, Object> e : machine.entrySet()) {
+      String v;
+      if (e.getValue() instanceof Map<?, ?> sub) {
+        List<String> parts = new ArrayList<>();
+        sub.forEach((k, x) -> parts.add(k + "=" + x));
+        v = String.join(" ", parts);
+      } else {
+        v = String.valueOf(e.getValue());
+      }
+      b.append("| ").append(cell(e.getKey())).append(" | ").append(cell(v)).append(" |\n");
+    }
+    for (Section s : sections) {
+      b.append("\n### ").append(s.name).append("\n\n");
+      if (!s.columns.isEmpty()) {
+        b.append('|');
+        for (String c : s.columns) {
+          b.append(' ').append(cell(c)).append(" |");
+        }
+        b.append("\n|");
+        for (int i = 0; i < s.columns.size(); i++) {
+          b.append(i == 0 ? "---|" : "---:|");
+        }
+        b.append('\n');
+        for (List<Object> r : s.rows) {
+          b.append('|');
+          for (Object v : r) {
+            b.append(' ').append(cell(format(v))).append(" |");
+          }
+          b.append('\n');
+        }
+      }
+      if (!s.notes.isEmpty()) {
+        b.append('\n');
+        for (String n : s.notes) {
+          b.append("- ").append(n.replace("*", "\\*")).append('\n');
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  /** A markdown table cell: pipes escaped, line breaks flattened. */
+  static String cell(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
   }
 
   /** The report as one JSON object: bench, machine, and sections by name (rows as column-keyed objects). */

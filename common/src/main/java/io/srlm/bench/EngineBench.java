@@ -27,6 +27,9 @@ import java.util.Random;
 public final class EngineBench {
   public static final String TINY = "tiny";
   public static final String MEDIUM = "20m";
+  public static final String D512 = "d512";
+  /** The model names the engine and train benches accept. */
+  public static final List<String> MODELS = List.of(TINY, MEDIUM, D512);
   static final double TEMPERATURE = 0.7;
   static final double TOP_P = 0.9;
 
@@ -61,10 +64,12 @@ public final class EngineBench {
       check(warmup >= 0, "--warmup", "must be >= 0", warmup);
       check(!batchSizes.isEmpty() && batchSizes.stream().allMatch(b -> b >= 1), "--batch-sizes",
           "must be positive integers", batchSizes);
-      for (String m : models) {
-        check(m.equals(TINY) || m.equals(MEDIUM), "--models", "must list tiny and/or 20m", models);
-      }
+      checkModels(models);
     }
+  }
+
+  static void checkModels(List<String> models) {
+    check(!models.isEmpty() && MODELS.containsAll(models), "--models", "must list some of " + MODELS, models);
   }
 
   static void check(boolean ok, String option, String requirement, Object value) {
@@ -86,7 +91,7 @@ public final class EngineBench {
     try {
       for (String name : o.models()) {
         loaded.put(name, name.equals(TINY) ? tiny(cfg, o, scratch, configured)
-            : BenchModels.random(MEDIUM, BenchModels.MEDIUM, 17));
+            : BenchModels.random(name, BenchModels.randomArch(name), 17));
       }
       models(report, loaded.values());
       double overhead = MatmulBench.opOverheadMicros(1, 5);
@@ -114,7 +119,8 @@ public final class EngineBench {
             + "%.0f%% of it", o.peakGflopsPerCore(), Math.min(threads, cores), peak, 100 * ceiling / peak));
       }
 
-      List<String> genCols = new ArrayList<>(List.of("model", "sampling", "batch", "prefill ms", "ms/step",
+      List<String> genCols = new ArrayList<>(List.of("model", "sampling", "batch", "prefill ms",
+          "prefill tok/s", "ms/step",
           "decode tok/s", "e2e tok/s", "GFLOP/s", "% ceiling"));
       if (peak > 0) {
         genCols.add("% peak");
@@ -135,6 +141,9 @@ public final class EngineBench {
           samp.row(m.name(), b, wall, cpu, 100 * (cpu / 1e6) * sampled.tokPerCpuSec());
         }
       }
+      gen.note("prefill = generate() with 1 new token (the prompt's forward, building the KV cache, and one "
+          + "sampled token); prefill tok/s = batch x prompt tokens / prefill time (the scoring table below is the "
+          + "same forward at longer sequences)");
       gen.note("decode tok/s = batch x (new_tokens - 1) / (t(new_tokens) - t(1)): generate() with "
           + o.newTokens() + " new tokens minus generate() with 1 (prefill + first token), prompts of "
           + o.promptTokens() + " tokens, no EOS (every row runs to the end); e2e tok/s = batch x new_tokens / "
@@ -268,7 +277,8 @@ public final class EngineBench {
       Options o, double ceiling, double peak) {
     double flops = Flops.forwardPerToken(m.arch(), o.promptTokens() + o.newTokens() / 2.0);
     double gf = d.tokPerSec() * flops / 1e9;
-    List<Object> row = new ArrayList<>(List.of(m.name(), sampling, b, d.prefill() * 1e3, d.msPerStep(),
+    List<Object> row = new ArrayList<>(List.of(m.name(), sampling, b, d.prefill() * 1e3,
+        b * o.promptTokens() / d.prefill(), d.msPerStep(),
         d.tokPerSec(), d.e2eTokPerSec(), gf, 100 * gf / ceiling));
     if (peak > 0) {
       row.add(100 * gf / peak);

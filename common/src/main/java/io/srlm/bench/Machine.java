@@ -40,9 +40,8 @@ public final class Machine {
     m.put("cpu_vector", vectorFlags(first(cpuinfo, "flags")));
     String memTotal = first(lines(Path.of("/proc/meminfo")), "MemTotal");
     m.put("memory", memTotal);
-    List<String> load = lines(Path.of("/proc/loadavg"));
-    m.put("load_average", load.isEmpty() ? "unknown" : String.join(" ", List.of(load.get(0).split(" ")).subList(0,
-        3)));
+    m.put("cpu_family_model", first(cpuinfo, "cpu family") + "/" + first(cpuinfo, "model"));
+    m.put("load_average_start", loadAverage());
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
         + System.getProperty("os.arch"));
     m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
@@ -69,6 +68,19 @@ public final class Machine {
     m.put("env", env);
     m.put("offline", System.getProperty("ai.djl.offline", "(unset)"));
     return m;
+  }
+
+  /**
+   * /proc/loadavg's 1, 5 and 15-minute load averages and its running/total tasks, or "unknown". Benches record it
+   * at the start and at the end: on a shared machine it says how much of the cores the bench had.
+   */
+  public static String loadAverage() {
+    List<String> load = lines(Path.of("/proc/loadavg"));
+    if (load.isEmpty()) {
+      return "unknown";
+    }
+    String[] f = load.get(0).trim().split("\\s+");
+    return f.length < 4 ? load.get(0).trim() : f[0] + " " + f[1] + " " + f[2] + " (running/tasks " + f[3] + ")";
   }
 
   /** The machine block as text lines (key: value). */

@@ -91,6 +91,7 @@ public final class MemoryBench {
         }
       }
       verdict(t, samples, o);
+      summary(report, samples);
       t.note("each call: lm.chat() on " + o.batch() + " prompts (chat template, tokenizer, batched generation, "
           + "decoding), T=" + s.temperature() + " top-p " + s.topP() + ", at most " + o.newTokens() + " new tokens, "
           + "EOS ends a row early; threads=" + JniUtils.getNumThreads());
@@ -111,6 +112,44 @@ public final class MemoryBench {
     t.row(call, ProcStatus.readingMib(rss), call == 0 || rss < 0 ? 0.0 : ProcStatus.mib(rss - rss0),
         ProcStatus.mib(ProcStatus.heapUsedBytes()), arrays, tokens, secs);
     return rss;
+  }
+
+  /** First, last and max RSS, and the RSS slope per 1,000 calls (all samples, and after the first interval). */
+  private static void summary(BenchReport report, List<long[]> samples) {
+    BenchReport.Section s = report.section("RSS summary", "calls", "first MiB", "last MiB", "max MiB",
+        "last - first MiB", "slope MiB/1k calls (all)", "slope MiB/1k calls (after first interval)",
+        "live NDArrays first/last");
+    long max = samples.stream().mapToLong(x -> x[1]).max().orElse(-1);
+    long[] first = samples.get(0);
+    long[] last = samples.get(samples.size() - 1);
+    s.row(last[0], ProcStatus.readingMib(first[1]), ProcStatus.readingMib(last[1]), ProcStatus.readingMib(max),
+        ProcStatus.mib(last[1] - first[1]), slopePerThousand(samples, 0),
+        slopePerThousand(samples, Math.min(1, samples.size() - 1)), first[2] + "/" + last[2]);
+    s.note("first = after one warm-up call; slope = least-squares fit of RSS (MiB) against calls, x 1,000");
+  }
+
+  /** Least-squares slope of RSS MiB per 1,000 calls over samples[from..]; NaN with fewer than 2 points. */
+  static double slopePerThousand(List<long[]> samples, int from) {
+    int n = samples.size() - from;
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double mx = 0;
+    double my = 0;
+    for (int i = from; i < samples.size(); i++) {
+      mx += samples.get(i)[0];
+      my += samples.get(i)[1] / 1048576.0;
+    }
+    mx /= n;
+    my /= n;
+    double sxy = 0;
+    double sxx = 0;
+    for (int i = from; i < samples.size(); i++) {
+      double dx = samples.get(i)[0] - mx;
+      sxy += dx * (samples.get(i)[1] / 1048576.0 - my);
+      sxx += dx * dx;
+    }
+    return sxx == 0 ? Double.NaN : 1000 * sxy / sxx;
   }
 
   private static void verdict(BenchReport.Section t, List<long[]> samples, Options o) {

@@ -40,10 +40,7 @@ public final class TrainBench {
       int warmupSteps, int matmulSize, Path model) {
     public Options {
       models = List.copyOf(models);
-      for (String m : models) {
-        EngineBench.check(m.equals(EngineBench.TINY) || m.equals(EngineBench.MEDIUM), "--models",
-            "must list tiny and/or 20m", models);
-      }
+      EngineBench.checkModels(models);
       EngineBench.check(batchSize >= 1, "--batch-size", "must be at least 1", batchSize);
       EngineBench.check(dpoBatchSize >= 1, "--dpo-batch-size", "must be at least 1", dpoBatchSize);
       EngineBench.check(seqLen >= 4, "--seq-len", "must be at least 4", seqLen);
@@ -72,13 +69,13 @@ public final class TrainBench {
           }
           loaded.put(name, BenchModels.load(name, dir, configured));
         } else {
-          loaded.put(name, BenchModels.random(name, BenchModels.MEDIUM, 23));
+          loaded.put(name, BenchModels.random(name, BenchModels.randomArch(name), 23));
         }
       }
       EngineBench.models(report, loaded.values());
       BenchReport.Section t = report.section("training (threads=" + JniUtils.getNumThreads() + ", "
           + "ceiling " + Math.round(ceiling.gflops()) + " GFLOP/s, " + Math.round(ceiling.gflopsPerCpuSecond())
-          + " GFLOP/CPU-s)", "model", "objective", "finetune", "trainable (M)", "rows/step", "s/step", "tokens/s",
+          + " GFLOP/CPU-s)", "model", "objective", "finetune", "trainable (M)", "rows/step", "s/step", "steps/s", "tokens/s",
           "pairs/s", "model GFLOP/s", "MFU % ceiling", "busy %", "MFU % (CPU)", "peak RSS MiB");
       for (BenchModels.Loaded m : loaded.values()) {
         for (String objective : List.of("sft", "dpo")) {
@@ -170,7 +167,7 @@ public final class TrainBench {
       double seconds = perStep.wall();
       double gf = flops / seconds / 1e9;
       double gfCpu = flops / perStep.cpu() / 1e9;
-      t.row(m.name(), objective, ft, trainable / 1e6, rows, seconds, tokens / seconds,
+      t.row(m.name(), objective, ft, trainable / 1e6, rows, seconds, 1 / seconds, tokens / seconds,
           dpo ? rows / seconds : Double.NaN, gf, 100 * gf / ceiling.gflops(),
           EngineBench.busyPercent(perStep.cpu(), seconds, JniUtils.getNumThreads()),
           100 * gfCpu / ceiling.gflopsPerCpuSecond(), ProcStatus.readingMib(ProcStatus.peakRssBytes()));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.srlm.util.Json;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,44 @@ class BenchReportTest {
     assertThat(row.get("tok/s").asDouble()).isEqualTo(12350.0);
     assertThat(j.get("sections").get(0).get("rows").get(1).get("tok/s").isNull()).isTrue();
     assertThatThrownBy(() -> r.section("x", "a", "b").row(1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rendersMarkdown() {
+    Map<String, Object> machine = new LinkedHashMap<>();
+    machine.put("cores", 2);
+    machine.put("env", Map.of("OMP_WAIT_POLICY", "PASSIVE"));
+    BenchReport r = new BenchReport("train", machine);
+    r.section("training", "model", "a|b", "steps/s").row("tiny", "x", 0.5).row("20m", "y", Double.NaN)
+        .note("FLOPs = 6*N*T");
+    assertThat(r.markdown()).isEqualTo("""
+        ## srlm bench train
+
+        | machine | |
+        |---|---|
+        | cores | 2 |
+        | env | OMP_WAIT_POLICY=PASSIVE |
+
+        ### training
+
+        | model | a\\|b | steps/s |
+        |---|---:|---:|
+        | tiny | x | 0.50 |
+        | 20m | y | - |
+
+        - FLOPs = 6\\*N\\*T
+        """);
+  }
+
+  @Test
+  void memorySlope() {
+    List<long[]> flat = List.of(new long[] {0, 100L << 20, 5}, new long[] {1000, 100L << 20, 5},
+        new long[] {2000, 100L << 20, 5});
+    assertThat(MemoryBench.slopePerThousand(flat, 0)).isEqualTo(0.0);
+    List<long[]> growing = List.of(new long[] {0, 100L << 20, 5}, new long[] {1000, 102L << 20, 5},
+        new long[] {2000, 104L << 20, 5});
+    assertThat(MemoryBench.slopePerThousand(growing, 0)).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(MemoryBench.slopePerThousand(growing, 2)).isNaN();
   }
 
   @Test

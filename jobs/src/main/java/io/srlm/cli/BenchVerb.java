@@ -2,6 +2,8 @@ package io.srlm.cli;
 
 import io.srlm.bench.BenchReport;
 import io.srlm.bench.EngineBench;
+import io.srlm.bench.Machine;
+import io.srlm.bench.MatmulBench;
 import io.srlm.bench.MemoryBench;
 import io.srlm.bench.StagesBench;
 import io.srlm.bench.TrainBench;
@@ -11,6 +13,7 @@ import io.srlm.spark.SparkSessions;
 import io.srlm.util.FileTrees;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,15 +27,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code srlm bench engine|memory|train|stages}: throughput and memory figures of this machine, printed with the
- * machine's facts (cores, CPU, JVM, engine versions, thread settings) so they can be reproduced. The code lives in
- * io.srlm.bench; this verb parses options and prints.
+ * {@code srlm bench matmul|engine|memory|train|stages}: throughput and memory figures of this machine, printed with
+ * the machine's facts (cores, CPU, JVM, engine versions, thread settings, load average at the start and the end) so
+ * they can be reproduced. The code lives in io.srlm.bench; this verb parses options, prints the report (text,
+ * markdown or JSON) and, with --out, writes KIND.md and KIND.json there.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmarks of this machine: engine (matmul ceiling, generation and scoring tokens/s), memory "
+    description = {"Benchmarks of this machine: matmul (the engine's fp32 GFLOP/s ceiling), engine (matmul ceiling, generation and scoring tokens/s), memory "
         + "(RSS over 2,000 generate calls), train (SFT tokens/s, DPO pairs/s, MFU), stages (rows/s and tokens/s per "
         + "Spark stage on local mode).", "Use --profile local,tiny; figures depend on the machine's load."},
-    subcommands = {BenchVerb.Engine.class, BenchVerb.Memory.class, BenchVerb.Train.class, BenchVerb.Stages.class})
+    subcommands = {BenchVerb.Matmul.class, BenchVerb.Engine.class, BenchVerb.Memory.class, BenchVerb.Train.class, BenchVerb.Stages.class})
 final class BenchVerb implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -55,8 +59,13 @@ final class BenchVerb implements Callable<Integer> {
         + "from the config; 0 there = the engine's default)")
     int threads;
 
-    @Option(names = "--json", description = "Print the report as JSON instead of text")
-    boolean json;
+    @Option(names = "--format", defaultValue = "text", description = "What to print on stdout: text, markdown or "
+        + "json (default: ${DEFAULT-VALUE})")
+    Format format;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write the report to DIR/KIND.md (markdown) and "
+        + "DIR/KIND.json, KIND being this bench's name (the folder is created)")
+    Path out;
 
     abstract BenchReport bench(SrlmConfig cfg, Path scratch) throws Exception;
 
@@ -77,13 +86,30 @@ final class BenchVerb implements Callable<Integer> {
       try {
         SrlmConfig cfg = config(scratch);
         BenchReport r = bench(cfg, scratch);
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? r.json() + "\n" : r.text());
-        out.flush();
+        r.machine().put("load_average_end", Machine.loadAverage());
+        if (out != null) {
+          write(r, out);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        o.print(render(r, format));
+        o.flush();
         return 0;
       } finally {
         FileTrees.delete(scratch);
       }
+    }
+
+    /** Writes DIR/KIND.md and DIR/KIND.json. */
+    void write(BenchReport r, Path dir) {
+      try {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(r.bench() + ".md"), r.markdown(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(r.bench() + ".json"), r.json() + "\n", StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw Errors.storageRoot("--out", dir.toString(), "cannot write the bench report (" + e.getMessage() + ")",
+            e);
+      }
+      progress("[bench] wrote " + dir.resolve(r.bench() + ".md") + " and " + r.bench() + ".json");
     }
 
     /** Progress lines go to stderr, so stdout stays one report (JSON stays parseable). */
@@ -91,6 +117,49 @@ final class BenchVerb implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       err.println(line);
       err.flush();
+    }
+  }
+
+  /** The report formats on stdout. */
+  enum Format { text, markdown, json }
+
+  static String render(BenchReport r, Format f) {
+    return switch (f) {
+      case text -> r.text();
+      case markdown -> r.markdown();
+      case json -> r.json() + "\n";
+    };
+  }
+
+  @Command(name = "matmul", mixinStandardHelpOptions = true,
+      description = "The engine's fp32 n^3 matMul GFLOP/s at each thread count and size (the ceiling the other "
+          + "benches divide by; each of them measures it again in its own run), and the per-op overhead.")
+  static final class Matmul extends Mode {
+    @Option(names = "--thread-counts", split = ",", defaultValue = "1,2", paramLabel = "T,T",
+        description = "Intra-op thread counts to measure (default: ${DEFAULT-VALUE})")
+    List<Integer> threadCounts;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "256,512,1024", paramLabel = "N,N")
+    List<Integer> sizes;
+
+    @Option(names = "--warmup", defaultValue = "1")
+    int warmup;
+
+    @Option(names = "--reps", defaultValue = "5", description = "Measured samples (the median is reported)")
+    int reps;
+
+    @Option(names = "--peak-gflops", defaultValue = "0", description = "Physical fp32 GFLOP/s per core, for a "
+        + "%% of peak column (0 = none)")
+    double peakGflops;
+
+    MatmulBench.Options matmulOptions() {
+      return new MatmulBench.Options(threads > 0 ? List.of(threads) : threadCounts, sizes, warmup, reps,
+          peakGflops);
+    }
+
+    @Override
+    BenchReport bench(SrlmConfig cfg, Path scratch) {
+      return MatmulBench.run(matmulOptions());
     }
   }
 
@@ -119,7 +188,7 @@ final class BenchVerb implements Callable<Integer> {
     int matmulSize;
 
     @Option(names = "--models", split = ",", defaultValue = "tiny,20m", paramLabel = "M,M",
-        description = "tiny and/or 20m")
+        description = "Some of tiny, 20m (d=384, 8 layers) and d512 (d=512, 8 layers; random weights)")
     List<String> models;
 
     @Option(names = "--warmup", defaultValue = "1")
@@ -139,10 +208,14 @@ final class BenchVerb implements Callable<Integer> {
         + "instead of creating the built-in one")
     Path model;
 
+    EngineBench.Options engineOptions() {
+      return new EngineBench.Options(threads, batchSizes, newTokens, promptTokens, scoreTokens, longTokens,
+          matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model);
+    }
+
     @Override
     BenchReport bench(SrlmConfig cfg, Path scratch) {
-      return EngineBench.run(cfg, new EngineBench.Options(threads, batchSizes, newTokens, promptTokens, scoreTokens,
-          longTokens, matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model), scratch);
+      return EngineBench.run(cfg, engineOptions(), scratch);
     }
   }
 
@@ -165,10 +238,13 @@ final class BenchVerb implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "An HF model directory instead of the tiny model")
     Path model;
 
+    MemoryBench.Options memoryOptions() {
+      return new MemoryBench.Options(threads, calls, every, batch, newTokens, model);
+    }
+
     @Override
     BenchReport bench(SrlmConfig cfg, Path scratch) {
-      return MemoryBench.run(cfg, new MemoryBench.Options(threads, calls, every, batch, newTokens, model), scratch,
-          this::progress);
+      return MemoryBench.run(cfg, memoryOptions(), scratch, this::progress);
     }
   }
 
@@ -176,7 +252,8 @@ final class BenchVerb implements Callable<Integer> {
       description = "SFT tokens/s and DPO pairs/s (full fine-tuning and LoRA) on the tiny model and a ~20M random "
           + "Llama, with model-FLOPs utilisation against the matmul ceiling measured in the same run, and peak RSS.")
   static final class Train extends Mode {
-    @Option(names = "--models", split = ",", defaultValue = "tiny,20m", paramLabel = "M,M")
+    @Option(names = "--models", split = ",", defaultValue = "tiny,20m", paramLabel = "M,M",
+        description = "Some of tiny, 20m and d512 (default: ${DEFAULT-VALUE})")
     List<String> models;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "SFT rows per step")
@@ -201,10 +278,14 @@ final class BenchVerb implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "An HF model directory instead of the tiny model")
     Path model;
 
+    TrainBench.Options trainOptions() {
+      return new TrainBench.Options(threads, models, batchSize, dpoBatchSize, seqLen, steps, warmupSteps,
+          matmulSize, model);
+    }
+
     @Override
     BenchReport bench(SrlmConfig cfg, Path scratch) {
-      return TrainBench.run(cfg, new TrainBench.Options(threads, models, batchSize, dpoBatchSize, seqLen, steps,
-          warmupSteps, matmulSize, model), scratch, this::progress);
+      return TrainBench.run(cfg, trainOptions(), scratch, this::progress);
     }
   }
 
