@@ -156,7 +156,7 @@ public final class BenchReport {
         }
         b.append("\n|");
         for (int i = 0; i < s.columns.size(); i++) {
-          b.append(i == 0 ? "---|" : "---:|");
+          b.append(numericColumn(s, i) ? "---:|" : "---|");
         }
         b.append('\n');
         for (List<Object> r : s.rows) {
@@ -175,6 +175,19 @@ public final class BenchReport {
       }
     }
     return b.toString();
+  }
+
+  /** Whether column i (not the first) holds only numbers (or "-"), so it is right-aligned. */
+  private static boolean numericColumn(Section s, int i) {
+    if (i == 0 || s.rows.isEmpty()) {
+      return false;
+    }
+    for (List<Object> r : s.rows) {
+      if (!looksNumeric(format(r.get(i)))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A markdown table cell: pipes escaped, line breaks flattened. */

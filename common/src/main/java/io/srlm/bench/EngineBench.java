@@ -125,7 +125,7 @@ public final class EngineBench {
       if (peak > 0) {
         genCols.add("% peak");
       }
-      genCols.addAll(List.of("compute ms/step", "busy %", "tok/CPU-s"));
+      genCols.addAll(List.of("compute ms/step", "busy %", "tok/CPU-s", "% ceiling (CPU)"));
       BenchReport.Section gen = report.section("generation (decode, threads=" + threads + ")",
           genCols.toArray(new String[0]));
       BenchReport.Section samp = report.section("host-side sampling cost (sampled minus greedy)", "model", "batch",
@@ -134,8 +134,8 @@ public final class EngineBench {
         for (int b : o.batchSizes()) {
           Decode greedy = decode(m, b, o.promptTokens(), o.newTokens(), true, o.warmup(), o.reps());
           Decode sampled = decode(m, b, o.promptTokens(), o.newTokens(), false, o.warmup(), o.reps());
-          addGen(gen, m, "T=0.7 top-p 0.9", b, sampled, o, ceiling, peak);
-          addGen(gen, m, "greedy", b, greedy, o, ceiling, peak);
+          addGen(gen, m, "T=0.7 top-p 0.9", b, sampled, o, ceil, peak);
+          addGen(gen, m, "greedy", b, greedy, o, ceil, peak);
           double wall = (1 / sampled.tokPerSec() - 1 / greedy.tokPerSec()) * 1e6;
           double cpu = (1 / sampled.tokPerCpuSec() - 1 / greedy.tokPerCpuSec()) * 1e6;
           samp.row(m.name(), b, wall, cpu, 100 * (cpu / 1e6) * sampled.tokPerCpuSec());
@@ -153,7 +153,8 @@ public final class EngineBench {
           + "ceiling (the rest of ms/step is per-op overhead, sampling and memory traffic)");
       gen.note("busy % = process CPU time / (wall time x threads) while decoding: below ~95% the machine was "
           + "shared and wall-clock rates understate the engine; tok/CPU-s = decoded tokens per CPU-second (at one "
-          + "thread, close to the idle-machine rate)");
+          + "thread, close to the idle-machine rate); % ceiling (CPU) = model GFLOP per CPU-second over the "
+          + "ceiling's GFLOP/CPU-s, the ratio that survives a shared machine");
       samp.note("us/token = 1/(sampled decode rate) - 1/(greedy decode rate), from wall time and from CPU time: "
           + "the host's softmax, top-p sort and draw over the vocabulary, per row per step (random weights give "
           + "near-uniform distributions: the worst case for top-p)");
@@ -181,7 +182,7 @@ public final class EngineBench {
       if (peak > 0) {
         scoreCols.add("% peak");
       }
-      scoreCols.addAll(List.of("busy %", "tok/CPU-s"));
+      scoreCols.addAll(List.of("busy %", "tok/CPU-s", "% ceiling (CPU)"));
       BenchReport.Section score = report.section("scoring (teacher-forced log-probs, threads=" + threads + ")",
           scoreCols.toArray(new String[0]));
       for (BenchModels.Loaded m : loaded.values()) {
@@ -197,6 +198,8 @@ public final class EngineBench {
           }
           row.add(busyPercent(t.cpu(), t.wall(), threads));
           row.add(tokens / t.cpu());
+          row.add(100 * tokens / t.cpu() * Flops.forwardPerTokenCausal(m.arch(), o.scoreTokens()) / 1e9
+              / ceil.gflopsPerCpuSecond());
           score.row(row.toArray());
         }
       }
@@ -274,7 +277,8 @@ public final class EngineBench {
   }
 
   private static void addGen(BenchReport.Section gen, BenchModels.Loaded m, String sampling, int b, Decode d,
-      Options o, double ceiling, double peak) {
+      Options o, MatmulBench.Rate ceil, double peak) {
+    double ceiling = ceil.gflops();
     double flops = Flops.forwardPerToken(m.arch(), o.promptTokens() + o.newTokens() / 2.0);
     double gf = d.tokPerSec() * flops / 1e9;
     List<Object> row = new ArrayList<>(List.of(m.name(), sampling, b, d.prefill() * 1e3,
@@ -286,6 +290,7 @@ public final class EngineBench {
     row.add(b * flops / (ceiling * 1e9) * 1e3);
     row.add(d.busy());
     row.add(d.tokPerCpuSec());
+    row.add(100 * d.tokPerCpuSec() * flops / 1e9 / ceil.gflopsPerCpuSecond());
     gen.row(row.toArray());
   }
 
@@ -337,11 +342,12 @@ public final class EngineBench {
     for (int i = 0; i < warmup; i++) {
       g.generate(full);
     }
+    int inner = Timing.repeatsFor(() -> g.generate(full));
     Timing.Sample[] t1 = new Timing.Sample[reps];
     Timing.Sample[] tn = new Timing.Sample[reps];
     for (int r = 0; r < reps; r++) {
-      t1[r] = Timing.measure(() -> g.generate(one));
-      tn[r] = Timing.measure(() -> g.generate(full));
+      t1[r] = Timing.measure(inner, () -> g.generate(one));
+      tn[r] = Timing.measure(inner, () -> g.generate(full));
     }
     return new Decode(batch, newTokens, JniUtils.getNumThreads(), Timing.median(t1), Timing.median(tn));
   }
@@ -384,6 +390,6 @@ public final class EngineBench {
       completions.add(ids(m, r, c));
     }
     Scorer s = new Scorer(m.model(), m.padId(), batch);
-    return Timing.medianSample(warmup, reps, () -> s.score(prompts, completions));
+    return Timing.perCall(warmup, reps, () -> s.score(prompts, completions));
   }
 }

@@ -34,6 +34,44 @@ public final class Timing {
     return new Sample((t1 - t0) / 1e9, c0 < 0 || c1 < 0 ? Double.NaN : (c1 - c0) / 1e9);
   }
 
+  /**
+   * Shortest sample worth measuring: process CPU time comes in scheduler ticks (10 ms on Linux), so a sample
+   * must be long for its CPU figure to mean anything.
+   */
+  public static final double MIN_SAMPLE_SECONDS = 0.25;
+
+  /** Wall and CPU seconds per run, of {@code inner} back-to-back runs of {@code r}. */
+  public static Sample measure(int inner, Runnable r) {
+    Sample s = measure(() -> {
+      for (int i = 0; i < inner; i++) {
+        r.run();
+      }
+    });
+    return new Sample(s.wall() / inner, s.cpu() / inner);
+  }
+
+  /** How many back-to-back runs of {@code r} make a sample of at least {@link #MIN_SAMPLE_SECONDS} (runs it once). */
+  public static int repeatsFor(Runnable r) {
+    double one = Math.max(1e-6, seconds(r));
+    return (int) Math.max(1, Math.min(10_000, Math.ceil(MIN_SAMPLE_SECONDS / one)));
+  }
+
+  /**
+   * Warm-up runs, then the median of {@code reps} samples of per-run wall and CPU seconds, each sample repeating
+   * {@code r} for at least {@link #MIN_SAMPLE_SECONDS}.
+   */
+  public static Sample perCall(int warmup, int reps, Runnable r) {
+    for (int i = 0; i < warmup; i++) {
+      r.run();
+    }
+    int inner = repeatsFor(r);
+    Sample[] s = new Sample[Math.max(1, reps)];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = measure(inner, r);
+    }
+    return median(s);
+  }
+
   /** Runs {@code warmup} unmeasured times, then returns the median of {@code reps} measured runs, in seconds. */
   public static double median(int warmup, int reps, Runnable r) {
     return medianSample(warmup, reps, r).wall();

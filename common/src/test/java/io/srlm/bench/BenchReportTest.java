@@ -52,7 +52,7 @@ class BenchReportTest {
         ### training
 
         | model | a\\|b | steps/s |
-        |---|---:|---:|
+        |---|---|---:|
         | tiny | x | 0.50 |
         | 20m | y | - |
 
