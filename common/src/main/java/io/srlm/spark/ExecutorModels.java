@@ -31,10 +31,21 @@ public final class ExecutorModels {
     return MODELS.computeIfAbsent(spec, ExecutorModels::load);
   }
 
+  /**
+   * The executor's Hadoop settings: the cluster's own (spark.hadoop.* of the executor's SparkConf, e.g. S3A
+   * credentials providers set by an admin) plus the spec's storage.s3 entries.
+   */
+  static Configuration hadoopConf(ModelSpec spec) {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    Configuration conf = env == null ? new Configuration()
+        : org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(env.conf());
+    spec.hadoop().forEach(conf::set);
+    return conf;
+  }
+
   private static LanguageModel load(ModelSpec spec) {
     long t0 = System.nanoTime();
-    Configuration conf = new Configuration();
-    spec.hadoop().forEach(conf::set);
+    Configuration conf = hadoopConf(spec);
     Path cache = spec.cacheDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "srlm-cache")
         : Path.of(spec.cacheDir());
     Path dir = ModelLocation.resolve(spec.location(), cache, conf);

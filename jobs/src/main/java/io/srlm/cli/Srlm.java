@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     subcommands = {LoopVerb.class, StepVerbs.Seed.class, StepVerbs.BaseModel.class, StepVerbs.Sft.class,
         StepVerbs.GeneratePrompts.class, StepVerbs.SampleResponses.class, StepVerbs.JudgeResponses.class,
         StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, TablesVerb.class, SqlVerb.class,
-        EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class, BenchVerb.class,
+        EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class, ReportVerb.class,
+        BenchVerb.class,
         CommandLine.HelpCommand.class})
 public final class Srlm {
   private Srlm() {}
