@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         StepVerbs.GeneratePrompts.class, StepVerbs.SampleResponses.class, StepVerbs.JudgeResponses.class,
         StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, TablesVerb.class, SqlVerb.class,
         EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class, ReportVerb.class,
+        BenchVerb.class,
         CommandLine.HelpCommand.class})
 public final class Srlm {
   private Srlm() {}
