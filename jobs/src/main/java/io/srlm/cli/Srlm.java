@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, StepVerbs.EvaluateJudge.class,
         StepVerbs.EvaluateTasks.class, StepVerbs.HeadToHead.class, TablesVerb.class, SqlVerb.class,
         EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class, ReportVerb.class,
+        BenchVerb.class,
         CommandLine.HelpCommand.class})
 public final class Srlm {
   private Srlm() {}
