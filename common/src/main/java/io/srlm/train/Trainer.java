@@ -66,6 +66,10 @@ public final class Trainer<E> {
     LrSchedule lr = new LrSchedule(c.learningRate(), c.warmupSteps(), total, c.schedule(),
         c.minLearningRateRatio());
     List<List<E>> micro = plan(train, total * c.gradAccum());
+    // PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that initialised
+    // the engine. When that was a Spark task thread (the loop generates before it trains), the optimizer's in-place
+    // updates of leaf tensors would fail here ("a leaf Variable that requires grad ... in-place operation").
+    JniUtils.setGradMode(false);
     for (NDArray p : params.values()) {
       p.setRequiresGradient(true);
     }
