@@ -30,7 +30,8 @@ final class ConfigBinder {
     return new SrlmConfig(base.run(), base.storage(), base.spark(), base.engine(), base.model(), base.seed(),
         base.prompts(), base.responses(), base.judge(), base.pairs(), base.sft(), base.dpo(), base.spin(),
         base.lora(),
-        new SrlmConfig.Loop(base.loop().iterations(), stages, base.loop().evaluate(), base.loop().report()),
+        new SrlmConfig.Loop(base.loop().iterations(), stages, base.loop().evaluate(), base.loop().report(),
+            base.loop().reportDir()),
         base.eval(), base.debug(), resolved);
   }
 
@@ -102,7 +103,8 @@ final class ConfigBinder {
       throw Errors.configBadValue("judge.mode", r.origin("judge.mode"), "must be pointwise when judge.reward_head "
           + "= sequence_classification (a reward model scores each response on its own; it cannot compare two)",
           "'pairwise'");
-    }    List<String> targets = r.strList("lora.target_modules");
+    }
+    List<String> targets = r.strList("lora.target_modules");
     for (String t : targets) {
       if (!Set.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj").contains(t)) {
         throw Errors.configBadValue("lora.target_modules", r.origin("lora.target_modules"),
@@ -116,7 +118,7 @@ final class ConfigBinder {
     SrlmConfig.Lora lora = new SrlmConfig.Lora(r.intIn("lora.r", 1, 4096),
         r.numAboveAtMost("lora.alpha", 0, 1e6), r.numIn("lora.dropout", 0, 0.9), targets);
     SrlmConfig.Loop loop = new SrlmConfig.Loop(r.intIn("loop.iterations", 1, 1000), stages,
-        r.bool("loop.evaluate"), r.bool("loop.report"));
+        r.bool("loop.evaluate"), r.bool("loop.report"), nonEmpty(r, "report.dir"));
     SrlmConfig.Eval eval = new SrlmConfig.Eval(r.bool("eval.judge.enabled"), r.intAtLeast("eval.judge.max_groups", 1),
         r.bool("eval.task_accuracy.enabled"), r.intAtLeast("eval.task_accuracy.max_prompts", 1),
         r.intIn("eval.task_accuracy.samples", 0, 64), r.bool("eval.head_to_head.enabled"),
@@ -129,7 +131,8 @@ final class ConfigBinder {
             "may contain only " + String.join(", ", FAULT_STAGES), "'" + f + "'");
       }
     }
-    SrlmConfig.Debug debug = new SrlmConfig.Debug(fail, r.intAtLeast("debug.halt_after_steps", 0));
+    SrlmConfig.Debug debug = new SrlmConfig.Debug(fail, r.intAtLeast("debug.halt_after_steps", 0),
+        r.str("debug.stop_after_step"));
     return new SrlmConfig(run, storage, spark, engine, model, seed, prompts, responses, judge, pairs, sft, dpo,
         spin, lora, loop, eval, debug, resolved);
   }

@@ -97,7 +97,8 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
       implements Serializable {}
 
   /** loop.* */
-  public record Loop(int iterations, List<Stage> stages, boolean evaluate, boolean report) implements Serializable {}
+  public record Loop(int iterations, List<Stage> stages, boolean evaluate, boolean report, String reportDir)
+      implements Serializable {}
 
   /**
    * One stage of the recipe, with its own settings: the stage's overrides applied on top of the global tree.
@@ -119,7 +120,8 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
       implements Serializable {}
 
   /** debug.*: test-only fault injection. */
-  public record Debug(List<String> failFirstAttempt, int haltAfterSteps) implements Serializable {}
+  public record Debug(List<String> failFirstAttempt, int haltAfterSteps, String stopAfterStep)
+      implements Serializable {}
 
   /**
    * Facts about how the tree was resolved: the conf source, the flattened sorted key/value map (for hashing and

@@ -19,6 +19,15 @@ public final class LoopRunner {
 
   private LoopRunner() {}
 
+  /** Test-only (debug.stop_after_step): the loop stops as if the driver died right after a step. */
+  public static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped(String step) {
+      super("loop stopped after " + step + " (debug.stop_after_step)");
+    }
+  }
+
   public static RunSummary run(RunContext ctx) {
     SrlmConfig cfg = ctx.config();
     List<SrlmConfig.Stage> stages = cfg.loop().stages();
@@ -28,9 +37,16 @@ public final class LoopRunner {
     for (SrlmConfig.Stage stage : stages) {
       for (Step step : Recipe.steps(stage, cfg.loop().evaluate())) {
         StepRunner.runOnce(ctx, stage, step);
+        if (StepRunner.stepId(stage, step.name()).equals(cfg.debug().stopAfterStep())) {
+          throw new Stopped(cfg.debug().stopAfterStep());
+        }
       }
       // Models change every stage: free the cached (now stale) ones in this JVM.
       ExecutorModels.evictAll();
+    }
+    if (cfg.loop().report()) {
+      String where = io.srlm.report.RunReport.write(ctx);
+      LOG.info("[{}] report: {}", ctx.runId(), where);
     }
     return RunSummary.of(ctx);
   }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         StepVerbs.GeneratePrompts.class, StepVerbs.SampleResponses.class, StepVerbs.JudgeResponses.class,
         StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, StepVerbs.JudgePairwise.class, StepVerbs.ScoreRewards.class,
         StepVerbs.SpinGenerate.class, StepVerbs.BuildSpinPairs.class, TablesVerb.class, SqlVerb.class,
-        EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class,
+        EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class, ReportVerb.class,
         CommandLine.HelpCommand.class})
 public final class Srlm {
   private Srlm() {}
