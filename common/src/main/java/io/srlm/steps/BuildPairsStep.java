@@ -23,8 +23,8 @@ import org.apache.spark.sql.functions;
 /**
  * Builds preference pairs from the judgements on Spark: responses joined with their mean scores, grouped by
  * prompt, one pair (best, worst) per prompt. The scores are pointwise judge means, pairwise win counts
- * ({@link JudgePairwiseStep}) or reward-model rewards ({@link ScoreRewardsStep}) alike. Dropped prompts (ties, fewer than two valid scores, margin too small)
- * are counted and recorded in rejected_rows.
+ * ({@link JudgePairwiseStep}) or reward-model rewards ({@link ScoreRewardsStep}) alike. Dropped prompts (ties,
+ * fewer than two valid scores, margin too small) are counted and recorded in rejected_rows.
  */
 public final class BuildPairsStep implements Step {
   public static final String NAME = "build_pairs";

@@ -32,7 +32,7 @@ public final class SeedPrompts implements Step {
   public static final List<String> SMALL_SEED = List.of("seed.builtin.ift_per_task=40",
       "seed.builtin.eft_groups_per_task=6", "seed.builtin.task_creation_rows=10");
 
-  /** {@code srlm loop} with the stand-in: seed and M0 first, then the stand-in for every prompt stage, then the loop. */
+  /** {@code srlm loop} with the stand-in: seed and M0, the stand-in for every prompt stage, then the loop. */
   public static void runLoop(RunContext ctx) {
     SrlmConfig.Stage first = ctx.config().loop().stages().get(0);
     StepRunner.runOnce(ctx, first, new io.srlm.steps.LoadSeedStep());

@@ -79,7 +79,8 @@ final class VariantRun {
   /** The run's config (extra overrides win, e.g. another run id). */
   SrlmConfig config(Path where, String... extra) {
     List<String> sets = new ArrayList<>(SeedPrompts.SMALL_SEED);
-    sets.addAll(List.of("prompts.target_count=4", "judge.samples=1", "dpo.max_steps=2", "spin.max_prompts=4",
+    sets.addAll(List.of("report.dir=" + where.resolve("reports"), "prompts.target_count=4", "judge.samples=1",
+        "dpo.max_steps=2", "spin.max_prompts=4",
         "loop.stages=[self_reward_dpo, spin, self_reward_dpo, "
             + "{type = external_reward_dpo, judge { model = \"" + rewardModel + "\", "
             + "reward_head = sequence_classification }}, "
