@@ -44,6 +44,10 @@ class SpinRecipeTest {
       assertThat(m.trainedOn()).containsKey("preference_pairs");
       assertThat(v.ctx.modelExists(m.path())).isTrue();
     }
+    // The loop's report covers every stage type (spin, reward-model and pairwise judgements included).
+    java.nio.file.Path report = v.dir.resolve("reports").resolve(VariantRun.RUN).resolve("report.html");
+    assertThat(report).isRegularFile();
+    assertThat(report).content().contains("M7");
   }
 
   @Test
