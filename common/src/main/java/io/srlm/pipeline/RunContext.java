@@ -49,10 +49,31 @@ public final class RunContext {
     String runId = cfg.run().id().isEmpty()
         ? "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
         : cfg.run().id();
+    // storage.s3 also reaches a session made elsewhere (a Databricks notebook, a test): the builder's
+    // spark.hadoop.* settings apply only when the session is created.
+    io.srlm.spark.SparkSessions.hadoopS3(cfg.storage()).forEach(spark.sparkContext().hadoopConfiguration()::set);
     TableStore tables = new TableStore(spark, cfg.storage());
     RunContext ctx = new RunContext(spark, tables, cfg, runId);
     ctx.registerConfig(requireExisting, force);
     return ctx;
+  }
+
+  /**
+   * A context for reading a run's tables (sql, tables, report): no run_config is written or compared, so any
+   * profile or override that points at the same storage can inspect a run. {@code requireRun}: the run id must
+   * name a run that exists.
+   */
+  public static RunContext inspect(SparkSession spark, SrlmConfig cfg, boolean requireRun) {
+    io.srlm.spark.SparkSessions.hadoopS3(cfg.storage()).forEach(spark.sparkContext().hadoopConfiguration()::set);
+    TableStore tables = new TableStore(spark, cfg.storage());
+    String runId = cfg.run().id();
+    if (requireRun && (runId.isEmpty()
+        || tables.collect(Catalogue.RUN_CONFIG, TableStore.runIs(runId)).isEmpty())) {
+      throw Errors.runState("Run '" + runId + "' does not exist in " + tables.root(),
+          "pass the --run-id of an existing run (srlm sql \"SELECT DISTINCT run_id FROM run_config\" lists them) "
+              + "and the same storage.table_root", "run_id", runId);
+    }
+    return new RunContext(spark, tables, cfg, runId);
   }
 
   private void registerConfig(boolean requireExisting, boolean force) {

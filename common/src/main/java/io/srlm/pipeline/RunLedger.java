@@ -69,13 +69,16 @@ public final class RunLedger {
 
   private void upsert(RunStep row) {
     tables.ensure(Catalogue.RUNS);
-    DeltaTable.forPath(tables.spark(), tables.location(Catalogue.RUNS)).as("t")
+    tables.retryingConflicts(Catalogue.RUNS.name(), () -> {
+      DeltaTable.forPath(tables.spark(), tables.location(Catalogue.RUNS)).as("t")
         .merge(tables.frame(Catalogue.RUNS, List.of(row)).as("s"),
             "t.run_id = '" + TableStore.sqlString(runId) + "' AND t.run_id = s.run_id AND "
                 + "t.execution_id = s.execution_id")
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();
+      return null;
+    });
   }
 
   private static String host() {

@@ -46,6 +46,18 @@ public final class ExecutorModels {
     });
   }
 
+  /**
+   * The executor's Hadoop settings: the cluster's own (spark.hadoop.* of the executor's SparkConf, e.g. S3A
+   * credentials providers set by an admin) plus the spec's storage.s3 entries.
+   */
+  static Configuration hadoopConf(ModelSpec spec) {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    Configuration conf = env == null ? new Configuration()
+        : org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(env.conf());
+    spec.hadoop().forEach(conf::set);
+    return conf;
+  }
+
   private static LanguageModel load(ModelSpec spec) {
     long t0 = System.nanoTime();
     LanguageModel m = LanguageModel.load(localDir(spec), spec.engine());
@@ -55,8 +67,7 @@ public final class ExecutorModels {
   }
 
   private static Path localDir(ModelSpec spec) {
-    Configuration conf = new Configuration();
-    spec.hadoop().forEach(conf::set);
+    Configuration conf = hadoopConf(spec);
     Path cache = spec.cacheDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "srlm-cache")
         : Path.of(spec.cacheDir());
     return ModelLocation.resolve(spec.location(), cache, conf);

@@ -129,7 +129,8 @@ public final class EvaluateTasksStep implements Step {
 
   /**
    * The iteration's own data, judged by M_t: checkable generated prompts, response accuracy, and the AUC of the
-   * judge's mean scores between right and wrong responses (1 = the judge always ranks right answers higher).
+   * judge's mean scores between right and wrong responses to the same prompt (1 = the judge always ranks a right
+   * answer above a wrong one; 0.5 = chance), with the mean scores of right and wrong responses overall.
    */
   private static void selfData(RunContext ctx, int it, String dataModel, List<EvaluationRow> rows,
       StepResult.Builder r) {
@@ -148,6 +149,10 @@ public final class EvaluateTasksStep implements Step {
     long correct = 0;
     List<Double> right = new ArrayList<>();
     List<Double> wrong = new ArrayList<>();
+    // Per prompt: the judge's mean scores of its right and of its wrong responses. The AUC compares them within
+    // a prompt only (what pair building does): across prompts, task difficulty and answer style would confound it.
+    Map<String, List<Double>> rightOf = new HashMap<>();
+    Map<String, List<Double>> wrongOf = new HashMap<>();
     java.util.Set<String> promptsSeen = new java.util.HashSet<>();
     java.util.Set<String> promptsCheckable = new java.util.HashSet<>();
     for (ResponseRow x : responses) {
@@ -163,6 +168,7 @@ public final class EvaluateTasksStep implements Step {
       Double m = meanOf.get(x.responseId());
       if (m != null) {
         (ok ? right : wrong).add(m);
+        (ok ? rightOf : wrongOf).computeIfAbsent(x.promptId(), k -> new ArrayList<>()).add(m);
       }
     }
     rows.add(row(ctx, it, dataModel, "generated_prompts_checkable", Accuracy.of(promptsCheckable.size(),
@@ -170,15 +176,21 @@ public final class EvaluateTasksStep implements Step {
     if (checkable > 0) {
       rows.add(row(ctx, it, dataModel, "generated_responses_accuracy", Accuracy.of(correct, checkable)));
     }
-    if (!right.isEmpty() && !wrong.isEmpty()) {
-      double wins = 0;
-      for (double a : right) {
-        for (double b : wrong) {
+    double wins = 0;
+    long pairs = 0;
+    for (Map.Entry<String, List<Double>> e : rightOf.entrySet()) {
+      for (double a : e.getValue()) {
+        for (double b : wrongOf.getOrDefault(e.getKey(), List.of())) {
           wins += a > b ? 1 : a == b ? 0.5 : 0;
+          pairs++;
         }
       }
-      rows.add(new EvaluationRow(ctx.runId(), it, dataModel, EVALUATION, "judge_truth_auc",
-          wins / ((double) right.size() * wrong.size()), (long) right.size() * wrong.size(), null, null));
+    }
+    if (pairs > 0) {
+      rows.add(new EvaluationRow(ctx.runId(), it, dataModel, EVALUATION, "judge_truth_auc", wins / pairs, pairs,
+          null, null));
+    }
+    if (!right.isEmpty() && !wrong.isEmpty()) {
       rows.add(new EvaluationRow(ctx.runId(), it, dataModel, EVALUATION, "judge_mean_score_right",
           right.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), right.size(), null, null));
       rows.add(new EvaluationRow(ctx.runId(), it, dataModel, EVALUATION, "judge_mean_score_wrong",

@@ -31,6 +31,7 @@ import org.apache.spark.sql.types.StructType;
  * returns the exact version it committed (found by a unique commit tag), which lineage records.
  */
 public final class TableStore {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableStore.class);
   private final SparkSession spark;
   private final String root;
   private final String database;
@@ -119,11 +120,46 @@ public final class TableStore {
    */
   public long replace(TableDef<?> t, Dataset<Row> rows, String predicate) {
     ensure(t);
-    String tag = "srlm-write-" + UUID.randomUUID();
     Dataset<Row> df = conform(t, rows);
-    df.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
-        .option("userMetadata", tag).save(location(t));
-    return versionOf(t, tag);
+    return retryingConflicts(t.name(), () -> {
+      String tag = "srlm-write-" + UUID.randomUUID();
+      df.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+          .option("userMetadata", tag).save(location(t));
+      return versionOf(t, tag);
+    });
+  }
+
+  /** Attempts at a write that loses to a concurrent Delta commit before the conflict is reported. */
+  static final int CONFLICT_ATTEMPTS = 8;
+
+  /**
+   * Runs an idempotent write (replace a partition with the same rows, upsert by key), retrying when a concurrent
+   * writer's commit conflicts with it (Delta's optimistic concurrency: another run writing the same table, or a
+   * second copy of the same step). Each retry re-reads the table, so the last writer's rows win and nothing is
+   * duplicated; after {@link #CONFLICT_ATTEMPTS} conflicts the error names the table.
+   */
+  public <R> R retryingConflicts(String table, java.util.function.Supplier<R> write) {
+    java.util.Random jitter = new java.util.Random();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return write.get();
+      } catch (java.util.ConcurrentModificationException e) {
+        if (attempt >= CONFLICT_ATTEMPTS) {
+          throw Errors.error(ErrorCode.STORAGE, "Concurrent writers kept conflicting on a Delta table",
+              "another process is writing the same rows; check that the same run and step are not scheduled twice",
+              e, "table", table, "attempts", Integer.toString(attempt));
+        }
+        long waitMs = Math.min(5_000, 100L << attempt) + jitter.nextInt(100);
+        LOG.info("Delta commit conflict on {} (attempt {}): {}; retrying in {} ms", table, attempt,
+            e.getClass().getSimpleName(), waitMs);
+        try {
+          Thread.sleep(waitMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   public <T extends Record> long replace(TableDef<T> t, List<T> rows, String predicate) {
@@ -133,9 +169,12 @@ public final class TableStore {
   /** Appends rows in one commit (event-style tables). Returns the committed version. */
   public <T extends Record> long append(TableDef<T> t, List<T> rows) {
     ensure(t);
-    String tag = "srlm-write-" + UUID.randomUUID();
-    frame(t, rows).write().format("delta").mode("append").option("userMetadata", tag).save(location(t));
-    return versionOf(t, tag);
+    Dataset<Row> df = frame(t, rows);
+    return retryingConflicts(t.name(), () -> {
+      String tag = "srlm-write-" + UUID.randomUUID();
+      df.write().format("delta").mode("append").option("userMetadata", tag).save(location(t));
+      return versionOf(t, tag);
+    });
   }
 
   /** Rows of the current version. */

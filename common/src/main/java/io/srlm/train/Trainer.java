@@ -61,15 +61,16 @@ public final class Trainer<E> {
       throw Errors.training("No training examples for " + spec.stage(), "check the input table", "stage",
           spec.stage());
     }
+    // PyTorch's grad mode is per thread and on by default in every new thread; DJL turns it off only in the thread
+    // that started the engine, and a closed GradientCollector restores the mode it found. Training on any other
+    // thread (a scheduler's, or after the engine first ran in a Spark task thread) would leave it on, and the
+    // in-place optimizer update of a leaf parameter then fails. Off here, on only inside each collector.
+    JniUtils.setGradMode(false);
     var c = spec.conf();
     int total = totalSteps(c, train.size());
     LrSchedule lr = new LrSchedule(c.learningRate(), c.warmupSteps(), total, c.schedule(),
         c.minLearningRateRatio());
     List<List<E>> micro = plan(train, total * c.gradAccum());
-    // PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that initialised
-    // the engine. When that was a Spark task thread (the loop generates before it trains), the optimizer's in-place
-    // updates of leaf tensors would fail here ("a leaf Variable that requires grad ... in-place operation").
-    JniUtils.setGradMode(false);
     for (NDArray p : params.values()) {
       p.setRequiresGradient(true);
     }

@@ -42,7 +42,7 @@ class SelfRewardStepsTest {
   static final List<String> STEPS = List.of("generate_prompts", "sample_responses", "judge_responses", "build_pairs");
 
   @TempDir
-  Path dir;
+  static Path dir;
   RunContext ctx;
   SrlmConfig.Stage stage;
 

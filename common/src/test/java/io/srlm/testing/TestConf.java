@@ -29,7 +29,13 @@ public final class TestConf {
    * no SFT stage): two self-reward iterations with small counts, evaluations off. Extra overrides win.
    */
   public static SrlmConfig loop(Path dir, String... sets) {
-    List<String> all = new ArrayList<>(List.of(
+    return load(loopOverrides(dir, sets));
+  }
+
+  /** The --set overrides behind {@link #loop} (for a child JVM running the same config through the CLI). */
+  public static List<String> loopOverrides(Path dir, String... sets) {
+    List<String> all = new ArrayList<>(storage(dir));
+    all.addAll(List.of(
         "model.base=" + TestModels.m1(),
         "loop.stages=[self_reward_dpo, self_reward_dpo]",
         "loop.evaluate=false",
@@ -46,16 +52,25 @@ public final class TestConf {
         "eval.head_to_head.max_prompts=6",
         "engine.batch_size=16"));
     all.addAll(List.of(sets));
-    return tiny(dir, all.toArray(new String[0]));
+    return all;
+  }
+
+  /** The profiles every test config uses. */
+  public static final String PROFILES = "local,tiny";
+
+  private static List<String> storage(Path dir) {
+    return List.of("storage.table_root=" + dir.resolve("tables"), "storage.model_root=" + dir.resolve("models"),
+        "storage.cache_dir=" + dir.resolve("cache"));
+  }
+
+  private static SrlmConfig load(List<String> sets) {
+    return ConfigLoader.from(conf()).profiles(PROFILES).setAll(sets).load();
   }
 
   /** local + tiny profiles, storage under {@code dir}, plus extra overrides. */
   public static SrlmConfig tiny(Path dir, String... sets) {
-    List<String> all = new ArrayList<>();
-    all.add("storage.table_root=" + dir.resolve("tables"));
-    all.add("storage.model_root=" + dir.resolve("models"));
-    all.add("storage.cache_dir=" + dir.resolve("cache"));
+    List<String> all = new ArrayList<>(storage(dir));
     all.addAll(List.of(sets));
-    return ConfigLoader.from(conf()).profiles("local,tiny").setAll(all).load();
+    return load(all);
   }
 }

@@ -40,7 +40,7 @@ import java.util.Map;
  */
 public final class TestModels {
   /** SFT steps for the test model: enough to learn the formats, not the tasks. */
-  public static final int SFT_STEPS = 240;
+  public static final int SFT_STEPS = 640;
 
   private TestModels() {}
 

@@ -10,15 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DPO early stopping on a tiny Llama: with dpo.early_stopping_patience, training stops once the validation metric
  * has not improved for that many evaluations, and the weights it returns are the best evaluation's (not the last
- * step's). And training works on a thread other than the one that initialised the engine (Spark task threads
- * generate before the driver trains).
+ * step's).
  */
 class EarlyStoppingTest {
   private static final int MAX_STEPS = 40;
@@ -61,30 +59,6 @@ class EarlyStoppingTest {
           .isCloseTo(vals.get((long) res.bestStep()).get("loss"), within(1e-5));
       assertThat(vals.get((long) res.steps()).get("loss")).as("the last step's weights differ")
           .isNotCloseTo(now.get("loss"), within(1e-5));
-    }
-  }
-
-  @Test
-  void trainsOnAThreadThatDidNotInitialiseTheEngine(@TempDir Path dir) throws Exception {
-    try (NDManager m = NDManager.newBaseManager()) {
-      LlamaModel model = TinyFixtures.model(m, 4);
-      List<PairExample> train = DpoTest.withReference(model, DpoTest.pairs(8, 2));
-      Trainer<PairExample> tr = new Trainer<>(m, model.weights(), new DpoObjective(model, 0, "sigmoid", 0.1),
-          new TrainSpec("dpo", TinyFixtures.conf("full", 2, 4, 1e-3), 1, dir, 0, "loss", false, 0),
-          MetricsSink.NONE);
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      AtomicReference<TrainResult> result = new AtomicReference<>();
-      Thread t = new Thread(() -> {
-        try {
-          result.set(tr.train(train, List.of()));
-        } catch (Throwable e) {
-          failure.set(e);
-        }
-      }, "not-the-engine-thread");
-      t.start();
-      t.join();
-      assertThat(failure.get()).isNull();
-      assertThat(result.get().steps()).isEqualTo(2);
     }
   }
 }

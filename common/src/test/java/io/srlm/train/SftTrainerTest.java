@@ -41,6 +41,27 @@ class SftTrainerTest {
     }
   }
 
+  /** A fresh thread starts with PyTorch's grad mode on (e.g. the driver thread after Spark tasks used the engine). */
+  @Test
+  void trainsOnAThreadWhereGradModeStartedOn(@TempDir Path dir) throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t = new Thread(() -> {
+      try (NDManager m = NDManager.newBaseManager()) {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        LlamaModel model = TinyFixtures.model(m, 1);
+        List<SftExample> data = TinyFixtures.copyTask(16, 2);
+        TrainSpec spec = new TrainSpec("sft", TinyFixtures.conf("full", 3, 8, 3e-3), 7, dir, 0, "loss", false, 0);
+        assertThat(new Trainer<>(m, model.weights(), new SftObjective(model, 0), spec, MetricsSink.NONE)
+            .train(data, List.of()).steps()).isEqualTo(3);
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    t.start();
+    t.join();
+    assertThat(failure.get()).isNull();
+  }
+
   @Test
   void loraTrainsOnlyAdaptersAndZeroBLeavesTheModelUnchanged(@TempDir Path dir) {
     try (NDManager m = NDManager.newBaseManager()) {

@@ -8,6 +8,11 @@ import picocli.CommandLine.Command;
     description = "Write the run's self-contained HTML report (and PNG charts) to report.dir/<run_id>/report.html.")
 final class ReportVerb extends SparkVerb {
   @Override
+  Boolean inspectRequiresRun() {
+    return true;
+  }
+
+  @Override
   int run(RunContext ctx) {
     System.out.println("Report: " + RunReport.write(ctx));
     return 0;

@@ -21,6 +21,14 @@ abstract class SparkVerb implements Callable<Integer> {
     return false;
   }
 
+  /**
+   * Read-only verbs (sql, tables, report) inspect the tables without recording or comparing a run config, so
+   * they work with any profile that points at the same storage. null: the verb registers a run.
+   */
+  Boolean inspectRequiresRun() {
+    return null;
+  }
+
   abstract int run(RunContext ctx) throws Exception;
 
   @Override
@@ -28,7 +36,9 @@ abstract class SparkVerb implements Callable<Integer> {
     SrlmConfig cfg = options.load();
     SparkSession spark = SparkSessions.create(cfg);
     try {
-      RunContext ctx = RunContext.open(spark, cfg, requireExistingRun(), force());
+      Boolean inspect = inspectRequiresRun();
+      RunContext ctx = inspect != null ? RunContext.inspect(spark, cfg, inspect)
+          : RunContext.open(spark, cfg, requireExistingRun(), force());
       return run(ctx);
     } finally {
       if (!cfg.spark().master().isEmpty()) {

@@ -28,14 +28,16 @@ final class SqlVerb extends SparkVerb {
   int limit;
 
   @Override
-  boolean requireExistingRun() {
+  Boolean inspectRequiresRun() {
     return false;
   }
 
   @Override
   int run(RunContext ctx) {
     registerViews(ctx);
-    Dataset<Row> df = ctx.spark().sql(query);
+    // With --run-id, the named marker :run_id is bound (as in the notebooks): WHERE run_id = :run_id.
+    Dataset<Row> df = ctx.runId().isEmpty() || !query.contains(":run_id") ? ctx.spark().sql(query)
+        : ctx.spark().sql(query, Map.of("run_id", (Object) ctx.runId()));
     if (json) {
       for (Row r : df.limit(limit).collectAsList()) {
         Map<String, Object> m = new LinkedHashMap<>();

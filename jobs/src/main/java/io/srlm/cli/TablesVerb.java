@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         + "and this run's rows when --run-id is given).")
 final class TablesVerb extends SparkVerb {
   @Override
-  boolean requireExistingRun() {
+  Boolean inspectRequiresRun() {
     return false;
   }
 

@@ -53,15 +53,19 @@ class LoopEndToEndTest {
   static final String RUN = "e2e";
 
   @TempDir
-  Path dir;
+  static Path dir;
   RunContext straight;
   RunSummary summary;
 
   SrlmConfig config(String root, String... sets) {
+    return TestConf.loop(dir.resolve(root), extra(root, sets));
+  }
+
+  String[] extra(String root, String... sets) {
     List<String> all = new ArrayList<>(List.of("run.id=" + RUN, "loop.evaluate=true", "dpo.checkpoint_every=1",
         "storage.database=" + root, "report.dir=" + dir.resolve(root + "-reports")));
     all.addAll(List.of(sets));
-    return TestConf.loop(dir.resolve(root), all.toArray(new String[0]));
+    return all.toArray(new String[0]);
   }
 
   @BeforeAll
@@ -96,7 +100,85 @@ class LoopEndToEndTest {
     assertThatThrownBy(() -> LoopRunner.run(halting)).isInstanceOf(TrainSpec.Halted.class);
     RunContext resumed = RunContext.open(LocalSpark.session(), config("resumed"), false, false);
     LoopRunner.run(resumed);
+    assertSameAsStraight(resumed);
+    List<RunStep> steps = resumed.ledger().steps();
+    assertThat(steps).anyMatch(s -> s.status().equals("failed") && s.step().equals("train_dpo"));
+    assertThat(steps.stream().filter(s -> s.step().equals("train_dpo") && s.status().equals("succeeded"))
+        .mapToLong(s -> s.counts().get("resumed_from_step")).max().orElse(0)).isEqualTo(2);
+  }
 
+  /**
+   * The driver is a separate JVM (the CLI, as users run it) killed with SIGKILL: once inside a Spark step, once
+   * right after a step boundary. Resuming gives the tables and model of the uninterrupted run.
+   */
+  @Test
+  void aDriverKilledWithSigkillResumesToTheSameTablesAndModel() throws Exception {
+    String root = "killed";
+    Path tables = dir.resolve(root).resolve("tables");
+    killDriverWhen(root, tables, "s00.self_reward_dpo.sample_responses", "running", 3_000);
+    killDriverWhen(root, tables, "s01.self_reward_dpo.judge_responses", "succeeded", 0);
+    RunContext resumed = RunContext.open(LocalSpark.session(), config(root), false, false);
+    List<RunStep> before = resumed.ledger().steps();
+    // The kills left steps marked running that never ended: the ledger saw them die.
+    assertThat(before).anyMatch(s -> s.stepId().equals("s00.self_reward_dpo.sample_responses")
+        && s.status().equals("running"));
+    LoopRunner.run(resumed);
+    assertSameAsStraight(resumed);
+  }
+
+  /** Starts `srlm loop` in a child JVM and SIGKILLs it once the runs table shows {@code stepId} in {@code status}. */
+  private void killDriverWhen(String root, Path tables, String stepId, String status, long afterMs)
+      throws Exception {
+    Path log = dir.resolve(root + "-driver-" + stepId + ".log");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    java.util.Properties jvm = new java.util.Properties();
+    try (var in = Files.newInputStream(TestConf.repoRoot().resolve("conf/jvm.properties"))) {
+      jvm.load(in);
+    }
+    cmd.addAll(Arrays.asList(jvm.getProperty("srlm.jvm.opens").trim().split("\\s+")));
+    cmd.addAll(List.of("-Xmx2g", "-Dai.djl.offline=true", "-Dspark.ui.enabled=false", "-cp",
+        System.getProperty("java.class.path"), "io.srlm.cli.Srlm", "loop", "--conf-dir",
+        TestConf.repoRoot().resolve("conf").toString(), "-p", TestConf.PROFILES));
+    for (String set : TestConf.loopOverrides(dir.resolve(root), extra(root))) {
+      cmd.add("--set");
+      cmd.add(set);
+    }
+    Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 600_000_000_000L;
+      while (!stepIs(tables, stepId, status)) {
+        if (!driver.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError("the driver " + (driver.isAlive() ? "did not reach " : "exited before ") + stepId
+              + " " + status + "; its log " + log + " ends:\n" + tail(log));
+        }
+        Thread.sleep(500);
+      }
+      Thread.sleep(afterMs);
+      assertThat(driver.isAlive()).as("driver still running when killed").isTrue();
+    } finally {
+      driver.destroyForcibly().waitFor(); // SIGKILL
+    }
+  }
+
+  private static boolean stepIs(Path tables, String stepId, String status) {
+    Path runs = tables.resolve("runs");
+    if (!Files.isDirectory(runs.resolve("_delta_log"))) {
+      return false;
+    }
+    try {
+      return LocalSpark.session().read().format("delta").load(runs.toString())
+          .where("step_id = '" + stepId + "' AND status = '" + status + "'").count() > 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static String tail(Path log) throws java.io.IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+
+  private void assertSameAsStraight(RunContext resumed) {
     for (TableDef<?> t : List.of(Catalogue.SEED_IFT, Catalogue.SEED_EFT, Catalogue.PROMPTS, Catalogue.RESPONSES,
         Catalogue.JUDGEMENTS, Catalogue.PREFERENCE_PAIRS, Catalogue.REFERENCE_LOGPROBS, Catalogue.EVALUATIONS,
         Catalogue.EVAL_SAMPLES, Catalogue.REJECTED_ROWS)) {
@@ -107,9 +189,6 @@ class LoopEndToEndTest {
     Map<String, Long> succeeded = steps.stream().filter(s -> s.status().equals("succeeded"))
         .collect(Collectors.groupingBy(RunStep::stepId, Collectors.counting()));
     assertThat(succeeded.values()).allMatch(n -> n == 1);
-    assertThat(steps).anyMatch(s -> s.status().equals("failed") && s.step().equals("train_dpo"));
-    assertThat(steps.stream().filter(s -> s.step().equals("train_dpo") && s.status().equals("succeeded"))
-        .mapToLong(s -> s.counts().get("resumed_from_step")).max().orElse(0)).isEqualTo(2);
     float[] a = weights(straight, "M3");
     float[] b = weights(resumed, "M3");
     for (int i = 0; i < a.length; i++) {
