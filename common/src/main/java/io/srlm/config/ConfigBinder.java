@@ -131,8 +131,19 @@ final class ConfigBinder {
             "may contain only " + String.join(", ", FAULT_STAGES), "'" + f + "'");
       }
     }
+    String holdStage = r.str("debug.hold_stage");
+    if (!holdStage.isEmpty() && !Set.of("generate_prompts", "sample_responses", "judge_responses")
+        .contains(holdStage)) {
+      throw Errors.configBadValue("debug.hold_stage", r.origin("debug.hold_stage"),
+          "must be empty or one of generate_prompts, sample_responses, judge_responses", "'" + holdStage + "'");
+    }
+    String holdDir = r.str("debug.hold_dir");
+    if (!holdStage.isEmpty() && holdDir.isEmpty()) {
+      throw Errors.configBadValue("debug.hold_dir", r.origin("debug.hold_dir"),
+          "must name a folder every executor can write when debug.hold_stage is set", "''");
+    }
     SrlmConfig.Debug debug = new SrlmConfig.Debug(fail, r.intAtLeast("debug.halt_after_steps", 0),
-        r.str("debug.stop_after_step"));
+        r.str("debug.stop_after_step"), holdStage, holdDir);
     return new SrlmConfig(run, storage, spark, engine, model, seed, prompts, responses, judge, pairs, sft, dpo,
         spin, lora, loop, eval, debug, resolved);
   }

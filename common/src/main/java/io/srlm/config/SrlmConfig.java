@@ -120,7 +120,8 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
       implements Serializable {}
 
   /** debug.*: test-only fault injection. */
-  public record Debug(List<String> failFirstAttempt, int haltAfterSteps, String stopAfterStep)
+  public record Debug(List<String> failFirstAttempt, int haltAfterSteps, String stopAfterStep, String holdStage,
+      String holdDir)
       implements Serializable {}
 
   /**

@@ -55,6 +55,7 @@ public final class ChatCompletions implements MapPartitionsFunction<Row, Row> {
     long loadsBefore = ExecutorModels.loads();
     LanguageModel lm = ExecutorModels.get(model);
     loads.add(executor() + "=" + (ExecutorModels.loads() - loadsBefore));
+    faults.maybeHold(stage);
     int context = lm.model().ropeLength();
     int chunk = Math.max(1, model.engine().batchSize() * CHUNK_BATCHES);
     for (int start = 0; start < rows.size(); start += chunk) {

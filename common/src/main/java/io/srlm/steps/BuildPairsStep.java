@@ -57,7 +57,7 @@ public final class BuildPairsStep implements Step {
     List<Row> out = joined
         .groupByKey((MapFunction<Row, String>) row -> row.getString(0), Encoders.STRING())
         .flatMapGroups(new PairSelector(c.pairs().minMargin(), c.pairs().lengthControlEpsilon(),
-            new Faults(c.debug().failFirstAttempt())), Encoders.row(PairSelector.OUTPUT))
+            Faults.of(c.debug())), Encoders.row(PairSelector.OUTPUT))
         .collectAsList();
     String source = source(stage);
     List<PairRow> pairs = new ArrayList<>();

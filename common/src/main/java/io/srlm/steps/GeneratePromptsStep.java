@@ -136,7 +136,7 @@ public final class GeneratePromptsStep implements Step {
       List<Row> outputs;
       try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, n)) {
         outputs = Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT), spec, params, NAME,
-            new Faults(c.debug().failFirstAttempt()), progress,
+            Faults.of(c.debug()), progress,
             Completions.partitions(ctx.spark(), n, c.engine().batchSize())).collectAsList();
         tokens += progress.tokensDone();
         progress.loadsPerExecutor().forEach((k, v) -> loads.merge(k, v, Long::sum));

@@ -80,7 +80,7 @@ public final class JudgeResponsesStep implements Step {
     List<Row> out;
     try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, requests.size())) {
       out = Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT), ctx.modelSpec(judge),
-          params, NAME, new Faults(c.debug().failFirstAttempt()), progress,
+          params, NAME, Faults.of(c.debug()), progress,
           Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList();
       r.count("generated_tokens", progress.tokensDone());
       progress.loadsPerExecutor().forEach((x, v) -> r.count("model_loads." + x, v));

@@ -79,7 +79,7 @@ public final class SampleResponsesStep implements Step {
     }
     try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, requests.size())) {
       List<Row> out = Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT),
-          ctx.modelSpec(model), params, NAME, new Faults(c.debug().failFirstAttempt()), progress,
+          ctx.modelSpec(model), params, NAME, Faults.of(c.debug()), progress,
           Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList();
       for (Row o : out) {
         String id = o.getString(0);

@@ -9,9 +9,12 @@ import picocli.CommandLine.Command;
     description = "Self-Rewarding Language Models on Spark: the loop, its steps, and the tools around them.",
     subcommands = {LoopVerb.class, StepVerbs.Seed.class, StepVerbs.BaseModel.class, StepVerbs.Sft.class,
         StepVerbs.GeneratePrompts.class, StepVerbs.SampleResponses.class, StepVerbs.JudgeResponses.class,
-        StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, StepVerbs.JudgePairwise.class, StepVerbs.ScoreRewards.class,
-        StepVerbs.SpinGenerate.class, StepVerbs.BuildSpinPairs.class, TablesVerb.class, SqlVerb.class,
+        StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, StepVerbs.EvaluateJudge.class,
+        StepVerbs.EvaluateTasks.class, StepVerbs.HeadToHead.class, StepVerbs.JudgePairwise.class,
+        StepVerbs.ScoreRewards.class, StepVerbs.SpinGenerate.class, StepVerbs.BuildSpinPairs.class, TablesVerb.class,
+        SqlVerb.class,
         EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class, ReportVerb.class,
+        BenchVerb.class,
         CommandLine.HelpCommand.class})
 public final class Srlm {
   private Srlm() {}

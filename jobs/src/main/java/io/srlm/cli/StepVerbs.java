@@ -130,6 +130,32 @@ final class StepVerbs {
     }
   }
 
+  @Command(name = "evaluate-judge", mixinStandardHelpOptions = true,
+      description = "Judge quality of the stage's model on the held-out human-ranked responses (table evaluations).")
+  static final class EvaluateJudge extends StepVerb {
+    String step() {
+      return "evaluate_judge";
+    }
+  }
+
+  @Command(name = "evaluate-tasks", mixinStandardHelpOptions = true,
+      description = "Ground-truth task accuracy of the stage's model on the held-out seed prompts (table "
+          + "evaluations).")
+  static final class EvaluateTasks extends StepVerb {
+    String step() {
+      return "evaluate_tasks";
+    }
+  }
+
+  @Command(name = "head-to-head", mixinStandardHelpOptions = true,
+      description = "The stage's model against the previous one on held-out prompts, judged pairwise (table "
+          + "evaluations).")
+  static final class HeadToHead extends StepVerb {
+    String step() {
+      return "head_to_head";
+    }
+  }
+
   @Command(name = "judge-pairwise", mixinStandardHelpOptions = true,
       description = "Pairwise judging (judge.mode = pairwise): every pair of responses in both orders "
           + "(tables pairwise_judgements and judgements).")
