@@ -17,7 +17,10 @@ import java.util.Set;
 final class ConfigBinder {
   static final Set<String> STAGE_TYPES = Set.of("sft", "self_reward_dpo", "spin", "external_reward_dpo");
   static final Set<String> STAGE_OVERRIDABLE = Set.of("prompts", "responses", "judge", "pairs", "sft", "dpo",
-      "lora", "engine", "eval");
+      "spin", "lora", "engine", "eval");
+  /** Steps whose Spark tasks debug.fail_first_attempt may fail once (test-only fault injection). */
+  static final List<String> FAULT_STAGES = List.of("generate_prompts", "sample_responses", "judge_responses",
+      "build_pairs", "judge_pairwise", "score_rewards", "spin_generate", "build_spin_pairs");
 
   private ConfigBinder() {}
 
@@ -25,7 +28,8 @@ final class ConfigBinder {
     SrlmConfig base = bindSections(new ConfigReader(merged), resolved, List.of());
     List<Stage> stages = bindStages(new ConfigReader(merged), base, merged, reference);
     return new SrlmConfig(base.run(), base.storage(), base.spark(), base.engine(), base.model(), base.seed(),
-        base.prompts(), base.responses(), base.judge(), base.pairs(), base.sft(), base.dpo(), base.lora(),
+        base.prompts(), base.responses(), base.judge(), base.pairs(), base.sft(), base.dpo(), base.spin(),
+        base.lora(),
         new SrlmConfig.Loop(base.loop().iterations(), stages, base.loop().evaluate(), base.loop().report(),
             base.loop().reportDir()),
         base.eval(), base.debug(), resolved);
@@ -93,7 +97,13 @@ final class ConfigBinder {
         r.numAboveAtMost("dpo.beta", 0, 100), r.oneOf("dpo.reference", "previous", "sft"),
         r.numIn("dpo.val_fraction", 0, 0.5), r.intAtLeast("dpo.early_stopping_patience", 0),
         r.oneOf("dpo.early_stopping_metric", "val_reward_accuracy", "val_loss"),
-        r.numIn("dpo.spin_lambda", 0, 100));
+        r.numAboveAtMost("dpo.spin_lambda", 0, 100));
+    SrlmConfig.Spin spin = new SrlmConfig.Spin(r.intIn("spin.max_prompts", 1, 10_000_000));
+    if (judge.pairwise() && judge.rewardModel()) {
+      throw Errors.configBadValue("judge.mode", r.origin("judge.mode"), "must be pointwise when judge.reward_head "
+          + "= sequence_classification (a reward model scores each response on its own; it cannot compare two)",
+          "'pairwise'");
+    }
     List<String> targets = r.strList("lora.target_modules");
     for (String t : targets) {
       if (!Set.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj").contains(t)) {
@@ -116,9 +126,9 @@ final class ConfigBinder {
         nonEmpty(r, "eval.head_to_head.template"));
     List<String> fail = r.strList("debug.fail_first_attempt");
     for (String f : fail) {
-      if (!Set.of("generate_prompts", "sample_responses", "judge_responses", "build_pairs").contains(f)) {
+      if (!FAULT_STAGES.contains(f)) {
         throw Errors.configBadValue("debug.fail_first_attempt", r.origin("debug.fail_first_attempt"),
-            "may contain only generate_prompts, sample_responses, judge_responses, build_pairs", "'" + f + "'");
+            "may contain only " + String.join(", ", FAULT_STAGES), "'" + f + "'");
       }
     }
     String holdStage = r.str("debug.hold_stage");
@@ -135,7 +145,7 @@ final class ConfigBinder {
     SrlmConfig.Debug debug = new SrlmConfig.Debug(fail, r.intAtLeast("debug.halt_after_steps", 0),
         r.str("debug.stop_after_step"), holdStage, holdDir);
     return new SrlmConfig(run, storage, spark, engine, model, seed, prompts, responses, judge, pairs, sft, dpo,
-        lora, loop, eval, debug, resolved);
+        spin, lora, loop, eval, debug, resolved);
   }
 
   private static SrlmConfig.Sampling sampling(ConfigReader r, String section) {
@@ -246,6 +256,12 @@ final class ConfigBinder {
       }
       SrlmConfig settings = overrides.isEmpty() ? base
           : bindSections(new ConfigReader(overrides.withFallback(merged)), base.resolved(), List.of());
+      if (type.equals("external_reward_dpo") && settings.judge().model().isBlank()) {
+        throw Errors.configBadValue("judge.model", r.origin("judge.model"), "must name the reward model directory "
+            + "(a causal LM judge, or a sequence-classification model with judge.reward_head = "
+            + "sequence_classification) for the external_reward_dpo stage " + key + "; set it globally or in the "
+            + "stage object, e.g. {type = external_reward_dpo, judge { model = \"/models/rm\" }}", "''");
+      }
       out.add(new Stage(type, i, type.equals("sft") ? 0 : iteration, settings));
     }
     return List.copyOf(out);

@@ -12,8 +12,8 @@ import java.util.Map;
  * <p>Executors never receive this tree: they get small serialisable specs derived from it.
  */
 public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engine, Model model, Seed seed,
-    Prompts prompts, Responses responses, Judge judge, Pairs pairs, Train sft, Dpo dpo, Lora lora, Loop loop,
-    Eval eval, Debug debug, Resolved resolved) implements Serializable {
+    Prompts prompts, Responses responses, Judge judge, Pairs pairs, Train sft, Dpo dpo, Spin spin, Lora lora,
+    Loop loop, Eval eval, Debug debug, Resolved resolved) implements Serializable {
 
   /** run.* */
   public record Run(String id, long seed) implements Serializable {}
@@ -69,6 +69,11 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
     public boolean pairwise() {
       return "pairwise".equals(mode);
     }
+
+    /** An external sequence-classification reward model scores the responses (no template, no sampling). */
+    public boolean rewardModel() {
+      return !model.isEmpty() && "sequence_classification".equals(rewardHead);
+    }
   }
 
   /** pairs.* */
@@ -83,6 +88,9 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
   /** dpo.* */
   public record Dpo(Train train, String loss, double beta, String reference, double valFraction,
       int earlyStoppingPatience, String earlyStoppingMetric, double spinLambda) implements Serializable {}
+
+  /** spin.*: SPIN stages (Chen et al. 2024); the loss weight is dpo.spin_lambda. */
+  public record Spin(int maxPrompts) implements Serializable {}
 
   /** lora.* */
   public record Lora(int r, double alpha, double dropout, List<String> targetModules)

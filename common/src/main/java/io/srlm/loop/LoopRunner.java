@@ -33,6 +33,7 @@ public final class LoopRunner {
     List<SrlmConfig.Stage> stages = cfg.loop().stages();
     LOG.info("[{}] loop with {} stages: {}", ctx.runId(), stages.size(), stages.stream()
         .map(SrlmConfig.Stage::type).toList());
+    Preflight.check(ctx, stages);
     for (SrlmConfig.Stage stage : stages) {
       for (Step step : Recipe.steps(stage, cfg.loop().evaluate())) {
         StepRunner.runOnce(ctx, stage, step);

@@ -4,10 +4,14 @@ import io.srlm.config.SrlmConfig;
 import io.srlm.pipeline.Step;
 import io.srlm.steps.BaseModelStep;
 import io.srlm.steps.BuildPairsStep;
+import io.srlm.steps.BuildSpinPairsStep;
 import io.srlm.steps.GeneratePromptsStep;
+import io.srlm.steps.JudgePairwiseStep;
 import io.srlm.steps.JudgeResponsesStep;
 import io.srlm.steps.LoadSeedStep;
 import io.srlm.steps.SampleResponsesStep;
+import io.srlm.steps.ScoreRewardsStep;
+import io.srlm.steps.SpinGenerateStep;
 import io.srlm.steps.TrainDpoStep;
 import io.srlm.steps.TrainSftStep;
 import java.util.ArrayList;
@@ -16,6 +20,15 @@ import java.util.List;
 /**
  * The steps of each stage type, in order, defined once. The first stage also loads the seed data and establishes
  * M0. Evaluation steps follow a stage that produced a model when loop.evaluate is on.
+ *
+ * <ul>
+ *   <li>sft: train_sft (M0 -> M1)
+ *   <li>self_reward_dpo, external_reward_dpo: generate_prompts, sample_responses, the judging step, build_pairs,
+ *       train_dpo. The judging step follows judge.*: score_rewards (judge.model with reward_head =
+ *       sequence_classification), judge_pairwise (mode = pairwise), else judge_responses (pointwise template). The
+ *       judge is the policy unless judge.model is set (always set for external_reward_dpo).
+ *   <li>spin: spin_generate, build_spin_pairs, train_dpo (beta = dpo.spin_lambda)
+ * </ul>
  */
 public final class Recipe {
   private Recipe() {}
@@ -31,8 +44,13 @@ public final class Recipe {
       case "self_reward_dpo", "external_reward_dpo" -> {
         out.add(new GeneratePromptsStep());
         out.add(new SampleResponsesStep());
-        out.add(new JudgeResponsesStep());
+        out.add(judging(stage.settings().judge()));
         out.add(new BuildPairsStep());
+        out.add(new TrainDpoStep());
+      }
+      case "spin" -> {
+        out.add(new SpinGenerateStep());
+        out.add(new BuildSpinPairsStep());
         out.add(new TrainDpoStep());
       }
       default -> throw new IllegalArgumentException("no recipe for stage type " + stage.type());
@@ -41,6 +59,14 @@ public final class Recipe {
       out.addAll(Evaluations.steps(stage));
     }
     return out;
+  }
+
+  /** The judging step that judge.* selects. */
+  static Step judging(SrlmConfig.Judge judge) {
+    if (judge.rewardModel()) {
+      return new ScoreRewardsStep();
+    }
+    return judge.pairwise() ? new JudgePairwiseStep() : new JudgeResponsesStep();
   }
 
   /** The step of a stage with the given name (for the per-step CLI verbs and job mains). */

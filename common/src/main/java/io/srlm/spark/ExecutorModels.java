@@ -1,6 +1,7 @@
 package io.srlm.spark;
 
 import io.srlm.model.LanguageModel;
+import io.srlm.model.RewardModel;
 import io.srlm.model.io.ModelLocation;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,11 +15,13 @@ import org.slf4j.LoggerFactory;
  * One loaded model per executor JVM and spec: the pattern of DJL's Spark extension. Tasks call {@link #get}; the
  * first call in a JVM loads the model (copying a remote directory to the local cache first), later calls reuse it
  * for the JVM's lifetime. This is the project's one welcome static: a cache keyed by an immutable spec. Models
- * are closed at JVM shutdown, or by {@link #evictAll} (tests, and the driver before training).
+ * are closed at JVM shutdown, or by {@link #evictAll} (tests, and the driver before training). Sequence-
+ * classification reward models ({@link #reward}) are cached the same way, in their own map.
  */
 public final class ExecutorModels {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
   private static final Map<ModelSpec, LanguageModel> MODELS = new ConcurrentHashMap<>();
+  private static final Map<ModelSpec, RewardModel> REWARD_MODELS = new ConcurrentHashMap<>();
   private static final AtomicLong LOADS = new AtomicLong();
 
   static {
@@ -29,6 +32,18 @@ public final class ExecutorModels {
 
   public static LanguageModel get(ModelSpec spec) {
     return MODELS.computeIfAbsent(spec, ExecutorModels::load);
+  }
+
+  /** The sequence-classification reward model of a spec (judge.reward_head = sequence_classification). */
+  public static RewardModel reward(ModelSpec spec) {
+    return REWARD_MODELS.computeIfAbsent(spec, s -> {
+      long t0 = System.nanoTime();
+      RewardModel m = RewardModel.load(localDir(s), s.engine());
+      long n = LOADS.incrementAndGet();
+      LOG.info("Executor reward model load #{} of {} took {} ms", n, s.location(), (System.nanoTime() - t0)
+          / 1_000_000);
+      return m;
+    });
   }
 
   /**
@@ -45,14 +60,17 @@ public final class ExecutorModels {
 
   private static LanguageModel load(ModelSpec spec) {
     long t0 = System.nanoTime();
-    Configuration conf = hadoopConf(spec);
-    Path cache = spec.cacheDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "srlm-cache")
-        : Path.of(spec.cacheDir());
-    Path dir = ModelLocation.resolve(spec.location(), cache, conf);
-    LanguageModel m = LanguageModel.load(dir, spec.engine());
+    LanguageModel m = LanguageModel.load(localDir(spec), spec.engine());
     long n = LOADS.incrementAndGet();
     LOG.info("Executor model load #{} of {} took {} ms", n, spec.location(), (System.nanoTime() - t0) / 1_000_000);
     return m;
+  }
+
+  private static Path localDir(ModelSpec spec) {
+    Configuration conf = hadoopConf(spec);
+    Path cache = spec.cacheDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "srlm-cache")
+        : Path.of(spec.cacheDir());
+    return ModelLocation.resolve(spec.location(), cache, conf);
   }
 
   /** Models loaded by this JVM since it started (the cluster test asserts at most one per spec). */
@@ -70,5 +88,13 @@ public final class ExecutorModels {
       }
     }
     MODELS.clear();
+    for (RewardModel m : REWARD_MODELS.values()) {
+      try {
+        m.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing cached reward model failed", e);
+      }
+    }
+    REWARD_MODELS.clear();
   }
 }

@@ -22,8 +22,9 @@ import org.apache.spark.sql.functions;
 
 /**
  * Builds preference pairs from the judgements on Spark: responses joined with their mean scores, grouped by
- * prompt, one pair (best, worst) per prompt. Dropped prompts (ties, fewer than two valid scores, margin too small)
- * are counted and recorded in rejected_rows.
+ * prompt, one pair (best, worst) per prompt. The scores are pointwise judge means, pairwise win counts
+ * ({@link JudgePairwiseStep}) or reward-model rewards ({@link ScoreRewardsStep}) alike. Dropped prompts (ties,
+ * fewer than two valid scores, margin too small) are counted and recorded in rejected_rows.
  */
 public final class BuildPairsStep implements Step {
   public static final String NAME = "build_pairs";
@@ -58,6 +59,7 @@ public final class BuildPairsStep implements Step {
         .flatMapGroups(new PairSelector(c.pairs().minMargin(), c.pairs().lengthControlEpsilon(),
             Faults.of(c.debug())), Encoders.row(PairSelector.OUTPUT))
         .collectAsList();
+    String source = source(stage);
     List<PairRow> pairs = new ArrayList<>();
     List<RejectedRow> dropped = new ArrayList<>();
     for (Row o : out) {
@@ -67,7 +69,7 @@ public final class BuildPairsStep implements Step {
         double rs = o.getDouble(8);
         pairs.add(new PairRow(ctx.runId(), it, StableIds.id("pair", ctx.runId(), it, stage.type(), promptId),
             promptId, o.getString(2), o.getString(3), o.getString(4), o.getString(5), o.getString(6), cs, rs, cs - rs,
-            "self_reward", stage.type()));
+            source, stage.type()));
       } else {
         dropped.add(new RejectedRow(ctx.runId(), it, NAME, "judgements", promptId, o.getString(9), o.getString(10)));
         r.add("dropped_" + o.getString(9), 1);
@@ -82,5 +84,17 @@ public final class BuildPairsStep implements Step {
         TableStore.partition(ctx.runId(), it) + " AND step = '" + NAME + "'"));
     return r.build(String.format("%d pairs from %d prompts (%d dropped)", pairs.size(), out.size(),
         dropped.size()));
+  }
+
+  /**
+   * preference_pairs.source, by how the preferences were obtained: pairwise (judge.mode = pairwise, by the policy
+   * or judge.model), external_reward (pointwise scores from judge.model or a reward model), else self_reward.
+   */
+  static String source(SrlmConfig.Stage stage) {
+    if (stage.settings().judge().pairwise()) {
+      return "pairwise";
+    }
+    boolean external = stage.type().equals("external_reward_dpo") || !stage.settings().judge().model().isEmpty();
+    return external ? "external_reward" : "self_reward";
   }
 }

@@ -26,6 +26,9 @@ public final class Catalogue {
       "Sampled candidate responses, N per accepted prompt");
   public static final TableDef<JudgementRow> JUDGEMENTS = def("judgements", JudgementRow.class, RUN_ITER,
       "LLM-as-a-judge outputs, k per response, with parsed score and parse status");
+  public static final TableDef<PairwiseJudgementRow> PAIRWISE_JUDGEMENTS = def("pairwise_judgements",
+      PairwiseJudgementRow.class, RUN_ITER,
+      "Pairwise judge calls (judge.mode = pairwise): each pair of responses judged in both orders, with verdicts");
   public static final TableDef<PairRow> PREFERENCE_PAIRS = def("preference_pairs", PairRow.class, RUN_ITER,
       "Chosen/rejected pairs built from the judgements (or SPIN / external rewards)");
   public static final TableDef<ReferenceLogprob> REFERENCE_LOGPROBS = def("reference_logprobs",
@@ -46,8 +49,8 @@ public final class Catalogue {
       "Input rows a step skipped, and why: nothing is dropped silently");
 
   public static final List<TableDef<?>> ALL = List.of(SEED_IFT, SEED_EFT, PROMPTS, RESPONSES, JUDGEMENTS,
-      PREFERENCE_PAIRS, REFERENCE_LOGPROBS, TRAINING_METRICS, MODELS, RUNS, RUN_CONFIG, EVALUATIONS, EVAL_SAMPLES,
-      REJECTED_ROWS);
+      PAIRWISE_JUDGEMENTS, PREFERENCE_PAIRS, REFERENCE_LOGPROBS, TRAINING_METRICS, MODELS, RUNS, RUN_CONFIG,
+      EVALUATIONS, EVAL_SAMPLES, REJECTED_ROWS);
 
   public static TableDef<?> byName(String name) {
     for (TableDef<?> t : ALL) {

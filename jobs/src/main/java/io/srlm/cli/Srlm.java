@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
     subcommands = {LoopVerb.class, StepVerbs.Seed.class, StepVerbs.BaseModel.class, StepVerbs.Sft.class,
         StepVerbs.GeneratePrompts.class, StepVerbs.SampleResponses.class, StepVerbs.JudgeResponses.class,
         StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, StepVerbs.EvaluateJudge.class,
-        StepVerbs.EvaluateTasks.class, StepVerbs.HeadToHead.class, TablesVerb.class, SqlVerb.class,
+        StepVerbs.EvaluateTasks.class, StepVerbs.HeadToHead.class, StepVerbs.JudgePairwise.class,
+        StepVerbs.ScoreRewards.class, StepVerbs.SpinGenerate.class, StepVerbs.BuildSpinPairs.class, TablesVerb.class,
+        SqlVerb.class,
         EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class, ReportVerb.class,
         BenchVerb.class,
         CommandLine.HelpCommand.class})

@@ -155,4 +155,38 @@ final class StepVerbs {
       return "head_to_head";
     }
   }
+
+  @Command(name = "judge-pairwise", mixinStandardHelpOptions = true,
+      description = "Pairwise judging (judge.mode = pairwise): every pair of responses in both orders "
+          + "(tables pairwise_judgements and judgements).")
+  static final class JudgePairwise extends StepVerb {
+    String step() {
+      return "judge_pairwise";
+    }
+  }
+
+  @Command(name = "score-rewards", mixinStandardHelpOptions = true,
+      description = "Reward-model scoring (judge.reward_head = sequence_classification) of every response "
+          + "(table judgements).")
+  static final class ScoreRewards extends StepVerb {
+    String step() {
+      return "score_rewards";
+    }
+  }
+
+  @Command(name = "spin-generate", mixinStandardHelpOptions = true,
+      description = "SPIN: M_t answers seed prompts on the executors; answers and human completions go to responses.")
+  static final class SpinGenerate extends StepVerb {
+    String step() {
+      return "spin_generate";
+    }
+  }
+
+  @Command(name = "build-spin-pairs", mixinStandardHelpOptions = true,
+      description = "SPIN pairs: human completion (chosen) vs the model's answer (rejected) (table preference_pairs).")
+  static final class BuildSpinPairs extends StepVerb {
+    String step() {
+      return "build_spin_pairs";
+    }
+  }
 }

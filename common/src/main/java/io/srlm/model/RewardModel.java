@@ -1,0 +1,194 @@
+package io.srlm.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.srlm.errors.Errors;
+import io.srlm.model.io.CheckpointWeights;
+import io.srlm.model.io.HfModelConfig;
+import io.srlm.model.tokenizer.ChatMessage;
+import io.srlm.model.tokenizer.Tokenizer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HF sequence-classification reward model ({@code LlamaForSequenceClassification}, or the Mistral / Qwen2
+ * classes with the same layout): the decoder {@code model.*} and a bias-free head {@code score.weight}
+ * (num_labels, hidden). The reward of a (prompt, response) is the first logit of the head applied to the final
+ * hidden state (after the last RMSNorm) of the last token of the chat-formatted conversation, as transformers
+ * does for an unpadded sequence. Batches are left-padded, so the last position is every row's last real token.
+ *
+ * <p>The decoder is a {@link LlamaModel} used for its hidden states only (the model has no LM head, so it is
+ * built as if its head were tied and {@link LlamaModel#logits} is never called). Close it to free the weights.
+ */
+public final class RewardModel implements AutoCloseable {
+  static final String HEAD = "score.weight";
+
+  private final Path dir;
+  private final LlamaModel decoder;
+  private final NDArray head;
+  private final Tokenizer tokenizer;
+
+  private RewardModel(Path dir, LlamaModel decoder, NDArray head, Tokenizer tokenizer) {
+    this.dir = dir;
+    this.decoder = decoder;
+    this.head = head;
+    this.tokenizer = tokenizer;
+  }
+
+  /** Loads a local HF sequence-classification directory (config.json, safetensors, tokenizer files). */
+  public static RewardModel load(Path dir, EngineOptions opts) {
+    HfModelConfig cfg = HfModelConfig.read(dir);
+    String file = dir.resolve(HfModelConfig.FILE).toString();
+    checkArchitecture(cfg.raw(), file);
+    Devices.threads(opts.threads());
+    Device device = Devices.resolve(opts.device());
+    DataType dtype = Devices.dtype(opts.dtype(), device);
+    Tokenizer tok = Tokenizer.load(dir);
+    NDManager manager = NDManager.newBaseManager(device);
+    try {
+      Tokenizer.checkAgainstModel(tok, cfg.vocabSize(), dir.toString());
+      Map<String, NDArray> weights = new LinkedHashMap<>();
+      NDArray head;
+      try (CheckpointWeights ckpt = CheckpointWeights.open(dir)) {
+        if (!ckpt.contains(HEAD)) {
+          throw Errors.model(dir.toString(), "the checkpoint has no " + HEAD + " (the classification head)",
+              "judge.reward_head = sequence_classification needs a *ForSequenceClassification checkpoint; use "
+                  + "judge.reward_head = causal_lm for a causal LM judge");
+        }
+        for (String name : ckpt.names()) {
+          if (name.startsWith("model.") && !name.endsWith("rotary_emb.inv_freq")) {
+            weights.put(name, ckpt.load(name, manager, dtype));
+          }
+        }
+        head = ckpt.load(HEAD, manager, DataType.FLOAT32);
+      }
+      ModelArch arch = headless(LanguageModel.arch(cfg));
+      Shape hs = head.getShape();
+      if (hs.dimension() != 2 || hs.get(1) != arch.hiddenSize() || hs.get(0) < 1) {
+        throw Errors.checkpointTensor(dir.toString(), HEAD, "has shape " + hs + ", expected (num_labels, "
+            + arch.hiddenSize() + ")", "re-export the reward model");
+      }
+      checkNumLabels(cfg.raw(), (int) hs.get(0), file);
+      LlamaModel decoder = new LlamaModel(arch, manager, weights, dtype, Math.min(arch.maxPosition(), 1 << 16));
+      return new RewardModel(dir, decoder, head, tok);
+    } catch (RuntimeException e) {
+      manager.close();
+      tok.close();
+      if (e instanceof io.srlm.errors.SrlmException se && se.getMessage().contains("(weights)")) {
+        throw Errors.model(dir.toString(), se.getMessage(), "check that the checkpoint matches config.json", se);
+      }
+      throw e;
+    }
+  }
+
+  /** The model has no lm_head: marking the head tied keeps LlamaModel from requiring one (logits are unused). */
+  private static ModelArch headless(ModelArch a) {
+    return new ModelArch(a.modelType(), a.vocabSize(), a.hiddenSize(), a.intermediateSize(), a.numLayers(),
+        a.numHeads(), a.numKvHeads(), a.headDim(), a.rmsNormEps(), a.ropeTheta(), a.ropeScaling(), a.maxPosition(),
+        true, a.qkvBias(), a.oBias(), a.mlpBias(), a.slidingWindow());
+  }
+
+  private static void checkArchitecture(ObjectNode raw, String file) {
+    JsonNode archs = raw.get("architectures");
+    if (archs != null && archs.isArray()) {
+      for (JsonNode a : archs) {
+        if (a.asText().endsWith("ForSequenceClassification")) {
+          return;
+        }
+      }
+    }
+    throw Errors.modelConfig(file, "architectures", "the model is not a sequence-classification model "
+        + "(architectures = " + archs + ")", "point judge.model at a *ForSequenceClassification directory, or set "
+        + "judge.reward_head = causal_lm to use this model as an LLM judge with judge.template");
+  }
+
+  private static void checkNumLabels(ObjectNode raw, int rows, String file) {
+    Integer declared = raw.has("num_labels") ? Integer.valueOf(raw.get("num_labels").asInt())
+        : raw.has("id2label") ? Integer.valueOf(raw.get("id2label").size()) : null;
+    if (declared != null && declared != rows) {
+      throw Errors.modelConfig(file, "num_labels", "config.json declares " + declared + " labels but "
+          + HEAD + " has " + rows + " rows", "re-export the reward model so config.json matches its weights");
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** The decoder (hidden states only). */
+  public LlamaModel decoder() {
+    return decoder;
+  }
+
+  public int numLabels() {
+    return (int) head.getShape().get(0);
+  }
+
+  /** Longest sequence the model takes. */
+  public int context() {
+    return decoder.ropeLength();
+  }
+
+  /** Token ids of the conversation (user prompt, assistant response), chat template applied, BOS per the config. */
+  public int[] inputIds(String prompt, String response) {
+    return tokenizer.encodeChat(List.of(new ChatMessage("user", prompt), new ChatMessage("assistant", response)),
+        false);
+  }
+
+  /** The reward (first logit) of each sequence, in input order; batches are formed by length. */
+  public double[] rewards(List<int[]> sequences, int batchSize) {
+    int n = sequences.size();
+    double[] out = new double[n];
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingInt(i -> sequences.get(i).length));
+    int bs = Math.max(1, batchSize);
+    for (int s = 0; s < n; s += bs) {
+      int e = Math.min(n, s + bs);
+      int[][] rows = new int[e - s][];
+      int width = 0;
+      for (int j = s; j < e; j++) {
+        rows[j - s] = sequences.get(order[j]);
+        width = Math.max(width, rows[j - s].length);
+      }
+      float[] r = batch(rows, width);
+      for (int j = s; j < e; j++) {
+        out[order[j]] = r[j - s];
+      }
+    }
+    return out;
+  }
+
+  private float[] batch(int[][] rows, int width) {
+    int[] pads = new int[rows.length];
+    long[] ids = Batches.leftPad(rows, width, tokenizer.padId(), pads);
+    try (NDManager m = decoder.manager().newSubManager()) {
+      NDArray idArr = m.create(ids, new Shape(rows.length, width));
+      NDArray hidden = decoder.forward(idArr, Batches.positions(m, pads, 0, width),
+          Batches.mask(m, pads, 0, width, decoder.arch().slidingWindow()), null, false);
+      NDArray last = hidden.get(":, -1, :").toType(DataType.FLOAT32, false); // (B, D)
+      NDArray logits = last.getNDArrayInternal().linear(last, head, null).get(0); // (B, num_labels)
+      return logits.get(":, 0").toFloatArray();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      decoder.close();
+    } finally {
+      tokenizer.close();
+    }
+  }
+}

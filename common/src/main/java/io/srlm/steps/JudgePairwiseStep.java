@@ -1,0 +1,175 @@
+package io.srlm.steps;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.errors.Errors;
+import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepResult;
+import io.srlm.pipeline.StepRunner;
+import io.srlm.prompting.JudgeTemplate;
+import io.srlm.prompting.ScoreParser;
+import io.srlm.spark.CompletionSchema;
+import io.srlm.spark.Completions;
+import io.srlm.spark.Faults;
+import io.srlm.spark.StageProgress;
+import io.srlm.tables.Catalogue;
+import io.srlm.tables.JudgementRow;
+import io.srlm.tables.PairwiseJudgementRow;
+import io.srlm.tables.ResponseRow;
+import io.srlm.tables.TableStore;
+import io.srlm.util.StableIds;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The pairwise judge (judge.mode = pairwise; DataDreamer's JudgeGenerationPairsWithPrompt), used instead of
+ * pointwise judging: on the executors, the judge (the policy, or judge.model) compares every pair of a prompt's
+ * responses with a pairwise template ({prompt}, {response_a}, {response_b}; "Winner: A|B|tie"), once in each order.
+ * The raw calls go to pairwise_judgements; each response gets one judgements row whose score and mean_score are its
+ * consistent wins ({@link PairwiseTally}), so {@link BuildPairsStep} pairs most wins against fewest, dropping ties.
+ */
+public final class JudgePairwiseStep implements Step {
+  public static final String NAME = "judge_pairwise";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  private record Call(String key, String comparisonId, ResponseRow first, ResponseRow second, String order,
+      long seed) {
+    ResponseRow a() {
+      return order.equals("ab") ? first : second;
+    }
+
+    ResponseRow b() {
+      return order.equals("ab") ? second : first;
+    }
+  }
+
+  @Override
+  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
+    SrlmConfig c = stage.settings();
+    int it = stage.iteration();
+    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
+    TableStore t = ctx.tables();
+    long vr = t.version(Catalogue.RESPONSES);
+    r.read(Catalogue.RESPONSES.name(), vr);
+    List<ResponseRow> responses = vr < 0 ? List.of() : t.collect(Catalogue.RESPONSES,
+        t.readVersion(Catalogue.RESPONSES, vr).where(TableStore.partitionIs(ctx.runId(), it)));
+    if (responses.isEmpty()) {
+      throw Errors.tableEmpty("responses", TableStore.partition(ctx.runId(), it), "run sample-responses first");
+    }
+    JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
+    if (template.kind() != JudgeTemplate.Kind.PAIRWISE) {
+      throw Errors.configBadValue("judge.template", "(config)", "must be a pairwise template (with {response_a} and "
+          + "{response_b}, e.g. pairwise-ab) when judge.mode = pairwise", template.name());
+    }
+    String judge = c.judge().model().isEmpty() ? Models.require(ctx, Models.name(it)).path() : c.judge().model();
+    Map<String, List<ResponseRow>> byPrompt = new TreeMap<>();
+    for (ResponseRow x : responses) {
+      byPrompt.computeIfAbsent(x.promptId(), k -> new ArrayList<>()).add(x);
+    }
+    List<Call> calls = new ArrayList<>();
+    List<Row> requests = new ArrayList<>();
+    PairwiseTally tally = new PairwiseTally();
+    for (List<ResponseRow> group : byPrompt.values()) {
+      group.sort(Comparator.comparingInt(ResponseRow::sampleIndex));
+      for (int i = 0; i < group.size(); i++) {
+        tally.of(group.get(i).responseId());
+        for (int j = i + 1; j < group.size(); j++) {
+          ResponseRow x = group.get(i);
+          ResponseRow y = group.get(j);
+          String cmp = StableIds.id("cmp", x.responseId(), y.responseId());
+          for (String order : List.of("ab", "ba")) {
+            Call call = new Call(StableIds.id("pairwise", cmp, order, judge), cmp, x, y, order,
+                StableIds.seed(ctx.seed(), it, cmp, order));
+            calls.add(call);
+            requests.add(RowFactory.create(call.key(), template.renderPairwise(x.prompt(), call.a().response(),
+                call.b().response()), call.seed()));
+          }
+        }
+      }
+    }
+    Map<String, Row> out = new HashMap<>();
+    try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, requests.size())) {
+      if (!requests.isEmpty()) {
+        for (Row o : Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT),
+            ctx.modelSpec(judge), EvalSupport.params(c.judge().sampling()), NAME,
+            new Faults(c.debug().failFirstAttempt()), progress,
+            Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList()) {
+          out.put(o.getString(0), o);
+        }
+      }
+      r.count("generated_tokens", progress.tokensDone());
+      progress.loadsPerExecutor().forEach((x, v) -> r.count("model_loads." + x, v));
+    }
+    ScoreParser parser = template.parser();
+    Map<String, ScoreParser.Parsed> parsed = new HashMap<>();
+    Map<String, Map<String, ScoreParser.Choice>> byComparison = new HashMap<>();
+    for (Call call : calls) {
+      Row o = out.get(call.key());
+      ScoreParser.Parsed p = o.getString(5).equals("ok") ? parser.parse(o.getString(1))
+          : new ScoreParser.Parsed(ScoreParser.Status.EMPTY, null, null);
+      parsed.put(call.key(), p);
+      byComparison.computeIfAbsent(call.comparisonId(), k -> new HashMap<>()).put(call.order(), p.choice());
+    }
+    Map<String, PairwiseTally.Outcome> outcomes = new HashMap<>();
+    for (Call call : calls) {
+      if (call.order().equals("ab")) {
+        Map<String, ScoreParser.Choice> v = byComparison.get(call.comparisonId());
+        PairwiseTally.Outcome o = PairwiseTally.outcome(v.get("ab"), v.get("ba"));
+        outcomes.put(call.comparisonId(), o);
+        tally.add(call.first().responseId(), call.second().responseId(), o);
+        r.add("comparisons_" + o.column(), 1);
+      }
+    }
+    List<PairwiseJudgementRow> raw = new ArrayList<>();
+    for (Call call : calls) {
+      Row o = out.get(call.key());
+      ScoreParser.Parsed p = parsed.get(call.key());
+      PairwiseTally.Outcome oc = outcomes.get(call.comparisonId());
+      String winner = oc == PairwiseTally.Outcome.FIRST ? call.first().responseId()
+          : oc == PairwiseTally.Outcome.SECOND ? call.second().responseId() : null;
+      String status = o.getString(5).equals("ok") ? p.status().column() : "prompt_too_long";
+      raw.add(new PairwiseJudgementRow(ctx.runId(), it, call.key(), call.comparisonId(), call.first().promptId(),
+          call.a().responseId(), call.b().responseId(), call.order(), call.seed(), o.getString(1),
+          p.ok() ? verdict(p.choice()) : null, status, oc.column(), winner, judge, template.name(), o.getInt(3),
+          o.getString(4).isEmpty() ? "none" : o.getString(4)));
+      r.add("status_" + status, 1);
+    }
+    raw.sort(Comparator.comparing(PairwiseJudgementRow::judgementId));
+    List<JudgementRow> rows = new ArrayList<>();
+    for (ResponseRow x : responses) {
+      PairwiseTally.Counts n = tally.of(x.responseId());
+      Double score = n.score();
+      rows.add(new JudgementRow(ctx.runId(), it, StableIds.id("pairwise-score", x.responseId(), judge),
+          x.responseId(), x.promptId(), 0, 0L, n.summary(), score, score == null ? "no_verdict" : "ok", score,
+          n.verdicts(), judge, template.name(), 0, "none"));
+    }
+    rows.sort(Comparator.comparing(JudgementRow::judgementId));
+    long scored = rows.stream().filter(x -> x.score() != null).count();
+    r.count("judge_calls", raw.size()).count("responses", responses.size()).count("responses_scored", scored);
+    r.wrote(Catalogue.PAIRWISE_JUDGEMENTS.name(), t.replace(Catalogue.PAIRWISE_JUDGEMENTS, raw,
+        TableStore.partition(ctx.runId(), it)));
+    r.wrote(Catalogue.JUDGEMENTS.name(), t.replace(Catalogue.JUDGEMENTS, rows, TableStore.partition(ctx.runId(),
+        it)));
+    long parsedOk = raw.stream().filter(x -> x.verdict() != null).count();
+    return r.build(String.format("%d pairwise judge calls for %d responses (parse rate %.1f%%, %d consistent wins)",
+        raw.size(), responses.size(), 100.0 * parsedOk / Math.max(1, raw.size()), r.count("comparisons_win")));
+  }
+
+  private static String verdict(ScoreParser.Choice c) {
+    return switch (c) {
+      case A -> "A";
+      case B -> "B";
+      case TIE -> "tie";
+    };
+  }
+}

@@ -1,0 +1,113 @@
+package io.srlm.steps;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.errors.Errors;
+import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepResult;
+import io.srlm.pipeline.StepRunner;
+import io.srlm.spark.CompletionSchema;
+import io.srlm.spark.Completions;
+import io.srlm.spark.Faults;
+import io.srlm.spark.StageProgress;
+import io.srlm.tables.Catalogue;
+import io.srlm.tables.RejectedRow;
+import io.srlm.tables.ResponseRow;
+import io.srlm.tables.SeedIft;
+import io.srlm.tables.TableStore;
+import io.srlm.util.StableIds;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+
+/**
+ * SPIN's data step (Chen et al. 2024): the current model M_t answers seed IFT prompts once each on the executors
+ * (responses.* sampling, chat template applied). The prompts are the seed_ift train rows without the task-creation
+ * rows (those teach prompt writing, not answering), at most spin.max_prompts of them, a seeded sample that differs
+ * per iteration. Both sides of each future pair go to the responses table of this iteration, with prompt_id = the
+ * seed_id: the model's answer (source = self, sample_index 0) and the human completion (source = human,
+ * sample_index 1, model = "human", finish_reason = human). Prompts that do not fit the context are recorded in
+ * rejected_rows and get no rows.
+ */
+public final class SpinGenerateStep implements Step {
+  public static final String NAME = "spin_generate";
+  public static final String SELF = "self";
+  public static final String HUMAN = "human";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
+    SrlmConfig c = stage.settings();
+    int it = stage.iteration();
+    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
+    TableStore t = ctx.tables();
+    long vs = t.version(Catalogue.SEED_IFT);
+    r.read(Catalogue.SEED_IFT.name(), vs);
+    List<SeedIft> pool = vs < 0 ? List.of() : t.collect(Catalogue.SEED_IFT, t.readVersion(Catalogue.SEED_IFT, vs)
+        .where(TableStore.runIs(ctx.runId()).and(functions.col("split").equalTo("train"))
+            .and(functions.col("task_type").notEqual("task_creation"))));
+    if (pool.isEmpty()) {
+      throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()) + " AND split = 'train' AND task_type <> "
+          + "'task_creation'", "SPIN answers the seed instruction-following prompts: load a seed set with such rows "
+          + "(srlm seed)");
+    }
+    List<SeedIft> chosen = sample(pool, c.spin().maxPrompts(), ctx.seed(), it);
+    String model = Models.require(ctx, Models.name(it)).path();
+    Map<String, SeedIft> byKey = new TreeMap<>();
+    List<Row> requests = new ArrayList<>();
+    for (SeedIft s : chosen) {
+      String key = StableIds.id("spin", ctx.runId(), it, s.seedId(), SELF);
+      byKey.put(key, s);
+      requests.add(RowFactory.create(key, s.prompt(), StableIds.seed(ctx.seed(), it, s.seedId(), "spin")));
+    }
+    List<ResponseRow> rows = new ArrayList<>();
+    List<RejectedRow> rejected = new ArrayList<>();
+    try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, requests.size())) {
+      List<Row> out = Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT),
+          ctx.modelSpec(model), EvalSupport.params(c.responses().sampling()), NAME,
+          new Faults(c.debug().failFirstAttempt()), progress,
+          Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList();
+      for (Row o : out) {
+        SeedIft s = byKey.get(o.getString(0));
+        if (!o.getString(5).equals("ok")) {
+          rejected.add(new RejectedRow(ctx.runId(), it, NAME, "seed_ift", s.seedId(), "prompt_too_long",
+              o.getInt(2) + " prompt tokens do not fit the model's context"));
+          continue;
+        }
+        long seed = StableIds.seed(ctx.seed(), it, s.seedId(), "spin");
+        rows.add(new ResponseRow(ctx.runId(), it, o.getString(0), s.seedId(), 0, seed, s.prompt(), o.getString(1),
+            o.getInt(2), o.getInt(3), o.getString(4), model, SELF));
+        rows.add(new ResponseRow(ctx.runId(), it, StableIds.id("spin", ctx.runId(), it, s.seedId(), HUMAN),
+            s.seedId(), 1, 0L, s.prompt(), s.completion(), o.getInt(2), 0, HUMAN, HUMAN, HUMAN));
+      }
+      r.count("generated_tokens", progress.tokensDone());
+      progress.loadsPerExecutor().forEach((k, v) -> r.count("model_loads." + k, v));
+    }
+    rows.sort(Comparator.comparing(ResponseRow::responseId));
+    rejected.sort(Comparator.comparing(RejectedRow::rowRef));
+    r.count("seed_prompts", pool.size()).count("prompts", chosen.size()).count("responses", rows.size())
+        .count("skipped_prompts", rejected.size());
+    r.wrote(Catalogue.RESPONSES.name(), t.replace(Catalogue.RESPONSES, rows, TableStore.partition(ctx.runId(), it)));
+    r.wrote(Catalogue.REJECTED_ROWS.name(), t.replace(Catalogue.REJECTED_ROWS, rejected,
+        TableStore.partition(ctx.runId(), it) + " AND step = '" + NAME + "'"));
+    return r.build(String.format("%s answered %d of %d seed prompts (%d too long)", Models.name(it),
+        chosen.size() - rejected.size(), pool.size(), rejected.size()));
+  }
+
+  /** At most {@code n} rows in a seeded order that depends on the iteration (stable for a resumed run). */
+  static List<SeedIft> sample(List<SeedIft> pool, int n, long seed, int iteration) {
+    List<SeedIft> sorted = new ArrayList<>(pool);
+    sorted.sort(Comparator.comparingLong((SeedIft s) -> StableIds.seed(seed, iteration, "spin-pick", s.seedId()))
+        .thenComparing(SeedIft::seedId));
+    return List.copyOf(sorted.subList(0, Math.min(n, sorted.size())));
+  }
+}

@@ -1,0 +1,93 @@
+package io.srlm.prompting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.srlm.errors.ErrorCode;
+import io.srlm.errors.SrlmException;
+import io.srlm.testing.TestConf;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Custom judge templates: a 0-10 rating judge (conf/judges/rating-0-10.conf) renders and parses by its own regex,
+ * range and type; templates with missing or unknown placeholders, bad regexes or formats fail to load with an
+ * error naming the file and the fix.
+ */
+class JudgeTemplateTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void theZeroToTenRatingJudgeRendersAndParsesItsOwnScale() {
+    JudgeTemplate t = JudgeTemplate.load(TestConf.conf(), "rating-0-10", "judge.template");
+    assertThat(t.kind()).isEqualTo(JudgeTemplate.Kind.POINTWISE);
+    assertThat(t.scoreMin()).isEqualTo(0);
+    assertThat(t.scoreMax()).isEqualTo(10);
+    String rendered = t.renderPointwise("What is {response}?", "Seven.");
+    assertThat(rendered).contains("<question>What is {response}?</question>").contains("<response>Seven.</response>")
+        .contains("Rating: <number from 0 to 10>");
+    ScoreParser p = t.parser();
+    assertThat(p.parse("Clear and right.\nRating: 7").score()).isEqualTo(7.0);
+    assertThat(p.parse("Rating:10").score()).isEqualTo(10.0);
+    assertThat(p.parse("Rating: 11").status()).isEqualTo(ScoreParser.Status.OUT_OF_RANGE);
+    assertThat(p.parse("Rating: 7.5").status()).isEqualTo(ScoreParser.Status.NOT_INTEGER);
+    assertThat(p.parse("Score: 4").status()).isEqualTo(ScoreParser.Status.NO_SCORE);
+    assertThat(p.parse("Rating: 3 ... Rating: 4").status()).isEqualTo(ScoreParser.Status.MULTIPLE_SCORES);
+    assertThat(p.parse(t.formatScore(8)).score()).isEqualTo(8.0);
+  }
+
+  @Test
+  void pairwiseTemplatesParseWinners() {
+    JudgeTemplate t = JudgeTemplate.load(TestConf.conf(), "pairwise-ab", "judge.template");
+    assertThat(t.renderPairwise("Q", "first", "second")).contains("<response_a>first</response_a>")
+        .contains("<response_b>second</response_b>");
+    assertThat(t.parser().parse("A is better.\nWinner: A").choice()).isEqualTo(ScoreParser.Choice.A);
+    assertThat(t.parser().parse("Winner: b").choice()).isEqualTo(ScoreParser.Choice.B);
+    assertThat(t.parser().parse("Winner: tie").choice()).isEqualTo(ScoreParser.Choice.TIE);
+    assertThat(t.parser().parse("Winner: C").ok()).isFalse();
+  }
+
+  @Test
+  void missingPlaceholdersAreRefusedNamingTheFile() throws Exception {
+    Path f = write("no-response.conf", "pointwise", "Rate: {prompt}", "Score: ?([0-9]+)", "Score: {score}", "integer");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), f.toString(), "judge.template"))
+        .isInstanceOfSatisfying(SrlmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.JUDGE))
+        .hasMessageContaining("has no {response} placeholder").hasMessageContaining(f.toString())
+        .hasMessageContaining("a pointwise template needs {prompt}, {response}");
+    Path g = write("no-b.conf", "pairwise", "{prompt} {response_a}", "Winner: ?(A|B|tie)", "Winner: {winner}",
+        "choice");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), g.toString(), "judge.template"))
+        .hasMessageContaining("has no {response_b} placeholder").hasMessageContaining("no-b.conf");
+    Path h = write("extra.conf", "pointwise", "{prompt} {response} {reference}", "Score: ?([0-9]+)",
+        "Score: {score}", "integer");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), h.toString(), "judge.template"))
+        .hasMessageContaining("unknown placeholder {reference}");
+  }
+
+  @Test
+  void badRegexesAndFormatsAreRefused() throws Exception {
+    Path noGroup = write("g.conf", "pointwise", "{prompt} {response}", "Score: [0-9]+", "Score: {score}", "integer");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), noGroup.toString(), "judge.template"))
+        .hasMessageContaining("no capturing group");
+    Path mismatch = write("m.conf", "pointwise", "{prompt} {response}", "Rating: ?([0-9]+)", "Score: {score}",
+        "integer");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), mismatch.toString(), "judge.template"))
+        .hasMessageContaining("does not match score_regex");
+    Path choice = write("c.conf", "pairwise", "{prompt} {response_a} {response_b}", "Winner: ?(A|B|tie)",
+        "Winner: {winner}", "integer");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), choice.toString(), "judge.template"))
+        .hasMessageContaining("score_type = \"choice\"");
+  }
+
+  private Path write(String name, String kind, String template, String regex, String format, String type)
+      throws Exception {
+    Path f = dir.resolve(name);
+    Files.writeString(f, "name = \"" + name + "\"\nkind = \"" + kind + "\"\ntemplate = \"\"\"" + template
+        + "\"\"\"\nscore_regex = \"" + regex.replace("\\", "\\\\") + "\"\nscore_format = \"" + format
+        + "\"\nscore_min = 0\nscore_max = 10\nscore_type = \"" + type + "\"\n");
+    return f;
+  }
+}
