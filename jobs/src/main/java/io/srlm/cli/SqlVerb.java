@@ -34,7 +34,17 @@ final class SqlVerb extends SparkVerb {
 
   @Override
   int run(RunContext ctx) {
-    registerViews(ctx);
+    List<String> views = registerViews(ctx);
+    try {
+      return query(ctx);
+    } finally {
+      // The views shadow metastore tables of the same names (DESCRIBE HISTORY needs a table): drop them, so a
+      // session that outlives the verb (a notebook, a test) sees the tables again.
+      views.forEach(ctx.spark().catalog()::dropTempView);
+    }
+  }
+
+  private int query(RunContext ctx) {
     // With --run-id, the named marker :run_id is bound (as in the notebooks): WHERE run_id = :run_id.
     Dataset<Row> df = ctx.runId().isEmpty() || !query.contains(":run_id") ? ctx.spark().sql(query)
         : ctx.spark().sql(query, Map.of("run_id", (Object) ctx.runId()));
