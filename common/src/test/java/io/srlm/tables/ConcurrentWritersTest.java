@@ -63,7 +63,7 @@ class ConcurrentWritersTest {
     t.ensure(Catalogue.RUNS);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      List<Future<Void>> f = pool.invokeAll(List.of(writer(t, "run-a", 3, 5), writer(t, "run-b", 3, 7)));
+      List<Future<Void>> f = pool.invokeAll(List.of(writer(t, "run-a", 2, 5), writer(t, "run-b", 2, 7)));
       for (Future<Void> x : f) {
         x.get();
       }
@@ -73,11 +73,11 @@ class ConcurrentWritersTest {
     for (String run : List.of("run-a", "run-b")) {
       int n = run.equals("run-a") ? 5 : 7;
       List<PromptRow> rows = t.collect(Catalogue.PROMPTS, TableStore.runIs(run));
-      assertThat(rows).hasSize(3 * n);
+      assertThat(rows).hasSize(2 * n);
       assertThat(rows).extracting(PromptRow::promptId).doesNotHaveDuplicates()
           .allMatch(id -> id.startsWith(run + "-"));
       List<RunStep> steps = t.collect(Catalogue.RUNS, TableStore.runIs(run));
-      assertThat(steps).hasSize(3).allMatch(s -> s.status().equals(RunLedger.SUCCEEDED));
+      assertThat(steps).hasSize(2).allMatch(s -> s.status().equals(RunLedger.SUCCEEDED));
     }
   }
 
@@ -88,7 +88,7 @@ class ConcurrentWritersTest {
     List<PromptRow> rows = prompts("run-c", 1, 6);
     Callable<Long> step = () -> {
       long v = -1;
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 2; i++) {
         v = t.replace(Catalogue.PROMPTS, rows, TableStore.partition("run-c", 1));
       }
       return v;

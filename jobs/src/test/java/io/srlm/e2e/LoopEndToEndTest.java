@@ -86,44 +86,34 @@ class LoopEndToEndTest {
     }
   }
 
+  /**
+   * One run interrupted in every way, in turn, then resumed: the driver (a separate JVM running the CLI, as users
+   * run it) killed with SIGKILL inside a Spark step; a stop at a step boundary; the driver SIGKILLed right after a
+   * step boundary; DPO stopped after 2 of its 3 optimizer steps (as if killed after a checkpoint). The final tables,
+   * training metrics and model equal the uninterrupted run's.
+   */
   @Test
-  void interruptedRunsResumeToTheSameTablesAndModel() {
-    List<String> stops = List.of("s00.self_reward_dpo.sample_responses", "s01.self_reward_dpo.judge_responses");
-    for (String stop : stops) {
-      RunContext ctx = RunContext.open(LocalSpark.session(), config("resumed", "debug.stop_after_step=" + stop),
-          false, false);
-      assertThatThrownBy(() -> LoopRunner.run(ctx)).isInstanceOf(LoopRunner.Stopped.class);
-    }
-    // Inside a step: the second DPO stops after 2 of its 3 optimizer steps (as if killed after a checkpoint).
-    RunContext halting = RunContext.open(LocalSpark.session(), config("resumed", "debug.halt_after_steps=2"), false,
+  void interruptedRunsResumeToTheSameTablesAndModel() throws Exception {
+    String root = "resumed";
+    Path tables = dir.resolve(root).resolve("tables");
+    killDriverWhen(root, tables, "s00.self_reward_dpo.sample_responses", "running", 3_000);
+    RunContext stopping = RunContext.open(LocalSpark.session(),
+        config(root, "debug.stop_after_step=s00.self_reward_dpo.judge_responses"), false, false);
+    // The SIGKILL left its step marked running, never ended: the ledger saw it die.
+    assertThat(stopping.ledger().steps()).anyMatch(s -> s.stepId().equals("s00.self_reward_dpo.sample_responses")
+        && s.status().equals("running"));
+    assertThatThrownBy(() -> LoopRunner.run(stopping)).isInstanceOf(LoopRunner.Stopped.class);
+    killDriverWhen(root, tables, "s01.self_reward_dpo.judge_responses", "succeeded", 0);
+    RunContext halting = RunContext.open(LocalSpark.session(), config(root, "debug.halt_after_steps=2"), false,
         false);
     assertThatThrownBy(() -> LoopRunner.run(halting)).isInstanceOf(TrainSpec.Halted.class);
-    RunContext resumed = RunContext.open(LocalSpark.session(), config("resumed"), false, false);
+    RunContext resumed = RunContext.open(LocalSpark.session(), config(root), false, false);
     LoopRunner.run(resumed);
     assertSameAsStraight(resumed);
     List<RunStep> steps = resumed.ledger().steps();
     assertThat(steps).anyMatch(s -> s.status().equals("failed") && s.step().equals("train_dpo"));
     assertThat(steps.stream().filter(s -> s.step().equals("train_dpo") && s.status().equals("succeeded"))
         .mapToLong(s -> s.counts().get("resumed_from_step")).max().orElse(0)).isEqualTo(2);
-  }
-
-  /**
-   * The driver is a separate JVM (the CLI, as users run it) killed with SIGKILL: once inside a Spark step, once
-   * right after a step boundary. Resuming gives the tables and model of the uninterrupted run.
-   */
-  @Test
-  void aDriverKilledWithSigkillResumesToTheSameTablesAndModel() throws Exception {
-    String root = "killed";
-    Path tables = dir.resolve(root).resolve("tables");
-    killDriverWhen(root, tables, "s00.self_reward_dpo.sample_responses", "running", 3_000);
-    killDriverWhen(root, tables, "s01.self_reward_dpo.judge_responses", "succeeded", 0);
-    RunContext resumed = RunContext.open(LocalSpark.session(), config(root), false, false);
-    List<RunStep> before = resumed.ledger().steps();
-    // The kills left steps marked running that never ended: the ledger saw them die.
-    assertThat(before).anyMatch(s -> s.stepId().equals("s00.self_reward_dpo.sample_responses")
-        && s.status().equals("running"));
-    LoopRunner.run(resumed);
-    assertSameAsStraight(resumed);
   }
 
   /** Starts `srlm loop` in a child JVM and SIGKILLs it once the runs table shows {@code stepId} in {@code status}. */
