@@ -72,6 +72,7 @@ public final class JudgePairwiseStep implements Step {
           + "{response_b}, e.g. pairwise-ab) when judge.mode = pairwise", template.name());
     }
     String judge = c.judge().model().isEmpty() ? Models.require(ctx, Models.name(it)).path() : c.judge().model();
+    String judgeKey = Models.judgeKey(c.judge().model(), it);
     Map<String, List<ResponseRow>> byPrompt = new TreeMap<>();
     for (ResponseRow x : responses) {
       byPrompt.computeIfAbsent(x.promptId(), k -> new ArrayList<>()).add(x);
@@ -88,7 +89,7 @@ public final class JudgePairwiseStep implements Step {
           ResponseRow y = group.get(j);
           String cmp = StableIds.id("cmp", x.responseId(), y.responseId());
           for (String order : List.of("ab", "ba")) {
-            Call call = new Call(StableIds.id("pairwise", cmp, order, judge), cmp, x, y, order,
+            Call call = new Call(StableIds.id("pairwise", cmp, order, judgeKey), cmp, x, y, order,
                 StableIds.seed(ctx.seed(), it, cmp, order));
             calls.add(call);
             requests.add(RowFactory.create(call.key(), template.renderPairwise(x.prompt(), call.a().response(),
@@ -149,7 +150,7 @@ public final class JudgePairwiseStep implements Step {
     for (ResponseRow x : responses) {
       PairwiseTally.Counts n = tally.of(x.responseId());
       Double score = n.score();
-      rows.add(new JudgementRow(ctx.runId(), it, StableIds.id("pairwise-score", x.responseId(), judge),
+      rows.add(new JudgementRow(ctx.runId(), it, StableIds.id("pairwise-score", x.responseId(), judgeKey),
           x.responseId(), x.promptId(), 0, 0L, n.summary(), score, score == null ? "no_verdict" : "ok", score,
           n.verdicts(), judge, template.name(), 0, "none"));
     }

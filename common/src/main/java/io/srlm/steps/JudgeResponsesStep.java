@@ -66,7 +66,7 @@ public final class JudgeResponsesStep implements Step {
     for (ResponseRow x : responses) {
       String user = template.renderPointwise(x.prompt(), x.response());
       for (int j = 0; j < k; j++) {
-        String id = StableIds.id("judge", x.responseId(), j, judge);
+        String id = StableIds.id("judge", x.responseId(), j, Models.judgeKey(c.judge().model(), it));
         long seed = StableIds.seed(ctx.seed(), it, x.responseId(), "judge", j);
         requests.add(RowFactory.create(id, user, seed));
         responseOf.put(id, x);

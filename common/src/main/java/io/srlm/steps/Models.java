@@ -21,6 +21,14 @@ public final class Models {
     return "M" + index;
   }
 
+  /**
+   * The judge's identity in row ids: the policy's model name when it judges itself, else the configured external
+   * judge. Never the policy's storage path, so moving storage.model_root (or resuming elsewhere) keeps the ids.
+   */
+  public static String judgeKey(String externalJudge, int iteration) {
+    return externalJudge.isEmpty() ? "self:" + name(iteration) : externalJudge;
+  }
+
   public static Optional<ModelRow> find(RunContext ctx, String name) {
     List<ModelRow> rows = ctx.tables().collect(Catalogue.MODELS, TableStore.runIs(ctx.runId())
         .and(functions.col("name").equalTo(name)));
