@@ -23,7 +23,16 @@ import java.util.stream.Stream;
  * leaves a partial checkpoint that resume would pick. The two newest are kept, plus {@code best/}.
  */
 final class Checkpoints {
-  record State(int step, double best, int bestStep, int sinceBest) {}
+  /**
+   * Training state beside the tensors. {@code window}/{@code windowWeight}: the weighted metric sums since the last
+   * logged step, so a resumed run logs the same averages as an uninterrupted one.
+   */
+  record State(int step, double best, int bestStep, int sinceBest, Map<String, Double> window,
+      double windowWeight) {
+    State {
+      window = Map.copyOf(window);
+    }
+  }
 
   private static final String PARAMS = "params.safetensors";
   private static final String OPTIM = "optimizer.safetensors";
@@ -54,9 +63,12 @@ final class Checkpoints {
       if (!optim.isEmpty()) {
         TensorFiles.save(tmp.resolve(OPTIM), optim, Map.of("step", Integer.toString(state.step())));
       }
+      Map<String, String> window = new java.util.TreeMap<>();
+      state.window().forEach((k, v) -> window.put(k, Double.toString(v)));
       Files.writeString(tmp.resolve(STATE), Json.write(Map.of("step", state.step(), "best",
           Double.isNaN(state.best()) ? "NaN" : Double.toString(state.best()), "best_step", state.bestStep(),
-          "since_best", state.sinceBest())), StandardCharsets.UTF_8);
+          "since_best", state.sinceBest(), "window", window, "window_weight",
+          Double.toString(state.windowWeight()))), StandardCharsets.UTF_8);
       deleteTree(target);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -106,8 +118,12 @@ final class Checkpoints {
     try {
       var n = Json.MAPPER.readTree(Files.readString(ckpt.resolve(STATE), StandardCharsets.UTF_8));
       String best = n.path("best").asText();
+      Map<String, Double> window = new java.util.LinkedHashMap<>();
+      n.path("window").fields().forEachRemaining(e -> window.put(e.getKey(),
+          Double.parseDouble(e.getValue().asText())));
       return new State(n.path("step").asInt(), best.equals("NaN") ? Double.NaN : Double.parseDouble(best),
-          n.path("best_step").asInt(-1), n.path("since_best").asInt(0));
+          n.path("best_step").asInt(-1), n.path("since_best").asInt(0), window,
+          Double.parseDouble(n.path("window_weight").asText("0")));
     } catch (IOException | RuntimeException e) {
       throw Errors.training("Checkpoint state is unreadable: " + e.getMessage(),
           "delete the broken checkpoint folder to resume from the one before", "dir", ckpt);

@@ -96,6 +96,10 @@ public final class Trainer<E> {
       long t0 = System.nanoTime();
       Map<String, Double> window = new LinkedHashMap<>();
       double windowWeight = 0;
+      if (resumed != null) {
+        window.putAll(resumed.window());
+        windowWeight = resumed.windowWeight();
+      }
       int step = start;
       for (; step < total; step++) {
         double rate = lr.at(step);
@@ -177,7 +181,7 @@ public final class Trainer<E> {
             stopped = true;
           }
         }
-        Checkpoints.State state = new Checkpoints.State(step + 1, best, bestStep, sinceBest);
+        Checkpoints.State state = new Checkpoints.State(step + 1, best, bestStep, sinceBest, window, windowWeight);
         if (spec.earlyStoppingPatience() > 0 && improved) {
           ckpt.saveBest(params, state);
         }

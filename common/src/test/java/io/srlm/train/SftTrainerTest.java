@@ -82,6 +82,13 @@ class SftTrainerTest {
     }
   }
 
+  /** The same settings with a checkpoint after every step. */
+  private static io.srlm.config.SrlmConfig.Train everyStep(io.srlm.config.SrlmConfig.Train t) {
+    return new io.srlm.config.SrlmConfig.Train(t.finetune(), t.epochs(), t.maxSteps(), t.batchSize(), t.gradAccum(),
+        t.learningRate(), t.minLearningRateRatio(), t.weightDecay(), t.warmupSteps(), t.schedule(), t.maxGradNorm(),
+        t.maxSeqLen(), t.onOverlong(), t.evalEvery(), 1, t.logEvery());
+  }
+
   @Test
   void resumeReproducesTheUninterruptedRun(@TempDir Path dir) {
     List<SftExample> data = TinyFixtures.copyTask(48, 4);
@@ -98,19 +105,20 @@ class SftTrainerTest {
     float[] resumedW;
     try (NDManager m = NDManager.newBaseManager()) {
       LlamaModel model = TinyFixtures.model(m, 1);
-      TrainSpec halting = new TrainSpec("sft", TinyFixtures.conf("full", 20, 8, 3e-3), 9, dir.resolve("b"), 0,
-          "loss", false, 10);
+      // Halted at step 12, between two logged steps (every 5): the resumed run must log the same averages.
+      TrainSpec halting = new TrainSpec("sft", everyStep(TinyFixtures.conf("full", 20, 8, 3e-3)), 9,
+          dir.resolve("b"), 0, "loss", false, 12);
       Trainer<SftExample> tr = new Trainer<>(m, model.weights(), new SftObjective(model, 0), halting, resumed);
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> tr.train(data, List.of()))
           .isInstanceOf(TrainSpec.Halted.class);
     }
     try (NDManager m = NDManager.newBaseManager()) {
       LlamaModel model = TinyFixtures.model(m, 1); // a fresh process: weights from scratch, state from checkpoint
-      TrainSpec spec = new TrainSpec("sft", TinyFixtures.conf("full", 20, 8, 3e-3), 9, dir.resolve("b"), 0, "loss",
-          false, 0);
+      TrainSpec spec = new TrainSpec("sft", everyStep(TinyFixtures.conf("full", 20, 8, 3e-3)), 9, dir.resolve("b"),
+          0, "loss", false, 0);
       TrainResult res = new Trainer<>(m, model.weights(), new SftObjective(model, 0), spec, resumed)
           .train(data, List.of());
-      assertThat(res.resumedFrom()).isEqualTo(10);
+      assertThat(res.resumedFrom()).isEqualTo(12);
       resumedW = model.weights().get("model.layers.1.mlp.down_proj.weight").toFloatArray();
     }
     assertThat(resumed.lines).containsExactlyElementsOf(straight.lines);
