@@ -8,15 +8,9 @@ import io.srlm.pipeline.StepResult;
 import io.srlm.pipeline.StepRunner;
 import io.srlm.spark.Faults;
 import io.srlm.tables.Catalogue;
-import io.srlm.tables.PairRow;
-import io.srlm.tables.RejectedRow;
 import io.srlm.tables.TableStore;
-import io.srlm.util.StableIds;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
@@ -54,36 +48,10 @@ public final class BuildPairsStep implements Step {
         "left").select(responses.col("prompt_id"), responses.col("response_id"), responses.col("sample_index"),
         responses.col("prompt"), responses.col("response"), responses.col("completion_tokens"),
         scores.col("mean_score"));
-    List<Row> out = joined
-        .groupByKey((MapFunction<Row, String>) row -> row.getString(0), Encoders.STRING())
-        .flatMapGroups(new PairSelector(c.pairs().minMargin(), c.pairs().lengthControlEpsilon(),
-            Faults.of(c.debug())), Encoders.row(PairSelector.OUTPUT))
-        .collectAsList();
-    String source = source(stage);
-    List<PairRow> pairs = new ArrayList<>();
-    List<RejectedRow> dropped = new ArrayList<>();
-    for (Row o : out) {
-      String promptId = o.getString(1);
-      if (o.getString(0).equals("pair")) {
-        double cs = o.getDouble(7);
-        double rs = o.getDouble(8);
-        pairs.add(new PairRow(ctx.runId(), it, StableIds.id("pair", ctx.runId(), it, stage.type(), promptId),
-            promptId, o.getString(2), o.getString(3), o.getString(4), o.getString(5), o.getString(6), cs, rs, cs - rs,
-            source, stage.type()));
-      } else {
-        dropped.add(new RejectedRow(ctx.runId(), it, NAME, "judgements", promptId, o.getString(9), o.getString(10)));
-        r.add("dropped_" + o.getString(9), 1);
-      }
-    }
-    pairs.sort((a, b) -> a.pairId().compareTo(b.pairId()));
-    dropped.sort((a, b) -> a.rowRef().compareTo(b.rowRef()));
-    r.count("prompts", out.size()).count("pairs", pairs.size()).count("dropped", dropped.size());
-    r.wrote(Catalogue.PREFERENCE_PAIRS.name(), t.replace(Catalogue.PREFERENCE_PAIRS, pairs,
-        TableStore.partition(ctx.runId(), it)));
-    r.wrote(Catalogue.REJECTED_ROWS.name(), t.replace(Catalogue.REJECTED_ROWS, dropped,
-        TableStore.partition(ctx.runId(), it) + " AND step = '" + NAME + "'"));
-    return r.build(String.format("%d pairs from %d prompts (%d dropped)", pairs.size(), out.size(),
-        dropped.size()));
+    List<Row> out = PairOutputs.select(joined, new PairSelector(c.pairs().minMargin(),
+        c.pairs().lengthControlEpsilon(), Faults.of(c.debug())));
+    PairOutputs.Written w = PairOutputs.write(ctx, stage, NAME, source(stage), "judgements", out, r);
+    return r.build(String.format("%d pairs from %d prompts (%d dropped)", w.pairs(), w.prompts(), w.dropped()));
   }
 
   /**

@@ -4,15 +4,11 @@ import io.srlm.config.SrlmConfig;
 import io.srlm.model.SamplingParams;
 import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.spark.CompletionSchema;
-import io.srlm.spark.Completions;
 import io.srlm.spark.Faults;
-import io.srlm.spark.StageProgress;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.EvalSample;
 import io.srlm.tables.EvaluationRow;
 import io.srlm.tables.TableStore;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -21,26 +17,10 @@ import org.apache.spark.sql.Row;
 final class EvalSupport {
   private EvalSupport() {}
 
-  /** Generates on the executors; returns key to output row (text at 1, status at 5). */
+  /** Generates on the executors without fault injection; returns key to output row (text at 1, status at 5). */
   static Map<String, Row> complete(RunContext ctx, SrlmConfig c, String model, List<Row> requests,
       SamplingParams params, String label, StepResult.Builder r) {
-    Map<String, Row> out = new HashMap<>();
-    if (requests.isEmpty()) {
-      return out;
-    }
-    try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), label, requests.size())) {
-      for (Row o : Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT),
-          ctx.modelSpec(model), params, label, Faults.NONE, progress,
-          Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList()) {
-        out.put(o.getString(0), o);
-      }
-      r.add("generated_tokens", progress.tokensDone());
-    }
-    return out;
-  }
-
-  static SamplingParams params(SrlmConfig.Sampling s) {
-    return new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxNewTokens(), List.of());
+    return Generation.run(ctx, c, model, requests, params, label, Faults.NONE, r);
   }
 
   /**

@@ -75,7 +75,7 @@ public final class EvaluateJudgeStep implements Step {
         }
       }
     }
-    Map<String, Row> out = EvalSupport.complete(ctx, c, model, requests, EvalSupport.params(c.judge().sampling()),
+    Map<String, Row> out = EvalSupport.complete(ctx, c, model, requests, Generation.params(c.judge().sampling()),
         NAME, r);
     ScoreParser parser = template.parser();
     List<JudgeGroup> judged = new ArrayList<>();

@@ -85,7 +85,7 @@ public final class EvaluateTasksStep implements Step {
       }
       Map<String, Row> g = EvalSupport.complete(ctx, c, model, greedy,
           SamplingParams.greedy(c.responses().sampling().maxNewTokens()), "evaluate_tasks_greedy", r);
-      Map<String, Row> sm = EvalSupport.complete(ctx, c, model, sampled, EvalSupport.params(c.responses()
+      Map<String, Row> sm = EvalSupport.complete(ctx, c, model, sampled, Generation.params(c.responses()
           .sampling()), "evaluate_tasks_sampled", r);
       Map<String, long[]> perFamily = new TreeMap<>();
       long gc = 0;

@@ -72,7 +72,7 @@ public final class HeadToHeadStep implements Step {
     for (SeedIft s : held) {
       asks.add(RowFactory.create(s.seedId(), s.prompt(), StableIds.seed(ctx.seed(), it, "h2h", s.seedId())));
     }
-    var params = EvalSupport.params(c.responses().sampling());
+    var params = Generation.params(c.responses().sampling());
     Map<String, Row> newAns = EvalSupport.complete(ctx, c, newModel, asks, params, NAME + "_new", r);
     Map<String, Row> oldAns = EvalSupport.complete(ctx, c, oldModel, asks, params, NAME + "_old", r);
     boolean pairwise = template.kind() == JudgeTemplate.Kind.PAIRWISE;
@@ -92,7 +92,7 @@ public final class HeadToHeadStep implements Step {
         }
       }
     }
-    Map<String, Row> verdicts = EvalSupport.complete(ctx, c, judge, judgeAsks, EvalSupport.params(c.judge()
+    Map<String, Row> verdicts = EvalSupport.complete(ctx, c, judge, judgeAsks, Generation.params(c.judge()
         .sampling()), NAME + "_judge", r);
     ScoreParser parser = template.parser();
     List<Double> outcomes = new ArrayList<>();

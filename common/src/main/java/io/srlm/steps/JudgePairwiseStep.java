@@ -1,17 +1,13 @@
 package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
-import io.srlm.errors.Errors;
 import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepResult;
 import io.srlm.pipeline.StepRunner;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.ScoreParser;
-import io.srlm.spark.CompletionSchema;
-import io.srlm.spark.Completions;
 import io.srlm.spark.Faults;
-import io.srlm.spark.StageProgress;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.JudgementRow;
 import io.srlm.tables.PairwiseJudgementRow;
@@ -58,20 +54,10 @@ public final class JudgePairwiseStep implements Step {
     SrlmConfig c = stage.settings();
     int it = stage.iteration();
     StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    TableStore t = ctx.tables();
-    long vr = t.version(Catalogue.RESPONSES);
-    r.read(Catalogue.RESPONSES.name(), vr);
-    List<ResponseRow> responses = vr < 0 ? List.of() : t.collect(Catalogue.RESPONSES,
-        t.readVersion(Catalogue.RESPONSES, vr).where(TableStore.partitionIs(ctx.runId(), it)));
-    if (responses.isEmpty()) {
-      throw Errors.tableEmpty("responses", TableStore.partition(ctx.runId(), it), "run sample-responses first");
-    }
-    JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
-    if (template.kind() != JudgeTemplate.Kind.PAIRWISE) {
-      throw Errors.configBadValue("judge.template", "(config)", "must be a pairwise template (with {response_a} and "
-          + "{response_b}, e.g. pairwise-ab) when judge.mode = pairwise", template.name());
-    }
-    String judge = c.judge().model().isEmpty() ? Models.require(ctx, Models.name(it)).path() : c.judge().model();
+    List<ResponseRow> responses = IterationInputs.responses(ctx, it, r, "run sample-responses first");
+    JudgeTemplate template = IterationInputs.judgeTemplate(c, JudgeTemplate.Kind.PAIRWISE, "must be a pairwise "
+        + "template (with {response_a} and {response_b}, e.g. pairwise-ab) when judge.mode = pairwise");
+    String judge = IterationInputs.judgeModel(ctx, c, it);
     String judgeKey = Models.judgeKey(c.judge().model(), it);
     Map<String, List<ResponseRow>> byPrompt = new TreeMap<>();
     for (ResponseRow x : responses) {
@@ -98,25 +84,14 @@ public final class JudgePairwiseStep implements Step {
         }
       }
     }
-    Map<String, Row> out = new HashMap<>();
-    try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, requests.size())) {
-      if (!requests.isEmpty()) {
-        for (Row o : Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT),
-            ctx.modelSpec(judge), EvalSupport.params(c.judge().sampling()), NAME,
-            new Faults(c.debug().failFirstAttempt()), progress,
-            Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList()) {
-          out.put(o.getString(0), o);
-        }
-      }
-      r.count("generated_tokens", progress.tokensDone());
-      progress.loadsPerExecutor().forEach((x, v) -> r.count("model_loads." + x, v));
-    }
+    Map<String, Row> out = Generation.run(ctx, c, judge, requests, Generation.params(c.judge().sampling()), NAME,
+        Faults.of(c.debug()), r);
     ScoreParser parser = template.parser();
     Map<String, ScoreParser.Parsed> parsed = new HashMap<>();
     Map<String, Map<String, ScoreParser.Choice>> byComparison = new HashMap<>();
     for (Call call : calls) {
       Row o = out.get(call.key());
-      ScoreParser.Parsed p = o.getString(5).equals("ok") ? parser.parse(o.getString(1))
+      ScoreParser.Parsed p = Generation.ok(o) ? parser.parse(o.getString(1))
           : new ScoreParser.Parsed(ScoreParser.Status.EMPTY, null, null);
       parsed.put(call.key(), p);
       byComparison.computeIfAbsent(call.comparisonId(), k -> new HashMap<>()).put(call.order(), p.choice());
@@ -138,7 +113,7 @@ public final class JudgePairwiseStep implements Step {
       PairwiseTally.Outcome oc = outcomes.get(call.comparisonId());
       String winner = oc == PairwiseTally.Outcome.FIRST ? call.first().responseId()
           : oc == PairwiseTally.Outcome.SECOND ? call.second().responseId() : null;
-      String status = o.getString(5).equals("ok") ? p.status().column() : "prompt_too_long";
+      String status = Generation.ok(o) ? p.status().column() : "prompt_too_long";
       raw.add(new PairwiseJudgementRow(ctx.runId(), it, call.key(), call.comparisonId(), call.first().promptId(),
           call.a().responseId(), call.b().responseId(), call.order(), call.seed(), o.getString(1),
           p.ok() ? verdict(p.choice()) : null, status, oc.column(), winner, judge, template.name(), o.getInt(3),
@@ -157,6 +132,7 @@ public final class JudgePairwiseStep implements Step {
     rows.sort(Comparator.comparing(JudgementRow::judgementId));
     long scored = rows.stream().filter(x -> x.score() != null).count();
     r.count("judge_calls", raw.size()).count("responses", responses.size()).count("responses_scored", scored);
+    TableStore t = ctx.tables();
     r.wrote(Catalogue.PAIRWISE_JUDGEMENTS.name(), t.replace(Catalogue.PAIRWISE_JUDGEMENTS, raw,
         TableStore.partition(ctx.runId(), it)));
     r.wrote(Catalogue.JUDGEMENTS.name(), t.replace(Catalogue.JUDGEMENTS, rows, TableStore.partition(ctx.runId(),

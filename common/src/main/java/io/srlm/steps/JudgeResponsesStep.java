@@ -1,18 +1,13 @@
 package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
-import io.srlm.errors.Errors;
-import io.srlm.model.SamplingParams;
 import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepResult;
 import io.srlm.pipeline.StepRunner;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.ScoreParser;
-import io.srlm.spark.CompletionSchema;
-import io.srlm.spark.Completions;
 import io.srlm.spark.Faults;
-import io.srlm.spark.StageProgress;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.JudgementRow;
 import io.srlm.tables.ResponseRow;
@@ -44,20 +39,10 @@ public final class JudgeResponsesStep implements Step {
     SrlmConfig c = stage.settings();
     int it = stage.iteration();
     StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    TableStore t = ctx.tables();
-    long vr = t.version(Catalogue.RESPONSES);
-    r.read(Catalogue.RESPONSES.name(), vr);
-    List<ResponseRow> responses = vr < 0 ? List.of() : t.collect(Catalogue.RESPONSES,
-        t.readVersion(Catalogue.RESPONSES, vr).where(TableStore.partitionIs(ctx.runId(), it)));
-    if (responses.isEmpty()) {
-      throw Errors.tableEmpty("responses", TableStore.partition(ctx.runId(), it), "run sample-responses first");
-    }
-    JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
-    if (template.kind() != JudgeTemplate.Kind.POINTWISE) {
-      throw Errors.configBadValue("judge.template", "(config)", "must be a pointwise template for pointwise "
-          + "judging; use judge.mode = pairwise for " + template.name(), template.name());
-    }
-    String judge = c.judge().model().isEmpty() ? Models.require(ctx, Models.name(it)).path() : c.judge().model();
+    List<ResponseRow> responses = IterationInputs.responses(ctx, it, r, "run sample-responses first");
+    JudgeTemplate template = IterationInputs.judgeTemplate(c, JudgeTemplate.Kind.POINTWISE, "must be a pointwise "
+        + "template for pointwise judging; use judge.mode = pairwise for a pairwise one");
+    String judge = IterationInputs.judgeModel(ctx, c, it);
     int k = c.judge().samples();
     List<Row> requests = new ArrayList<>();
     Map<String, ResponseRow> responseOf = new HashMap<>();
@@ -74,22 +59,14 @@ public final class JudgeResponsesStep implements Step {
         seedOf.put(id, seed);
       }
     }
-    SrlmConfig.Sampling s = c.judge().sampling();
-    SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxNewTokens(), List.of());
     ScoreParser parser = template.parser();
-    List<Row> out;
-    try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, requests.size())) {
-      out = Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT), ctx.modelSpec(judge),
-          params, NAME, Faults.of(c.debug()), progress,
-          Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList();
-      r.count("generated_tokens", progress.tokensDone());
-      progress.loadsPerExecutor().forEach((x, v) -> r.count("model_loads." + x, v));
-    }
+    List<Row> out = List.copyOf(Generation.run(ctx, c, judge, requests, Generation.params(c.judge().sampling()),
+        NAME, Faults.of(c.debug()), r).values());
     Map<String, double[]> sums = new HashMap<>(); // response id -> {sum, count}
     Map<String, ScoreParser.Parsed> parsed = new HashMap<>();
     for (Row o : out) {
       String id = o.getString(0);
-      ScoreParser.Parsed p = o.getString(5).equals("ok") ? parser.parse(o.getString(1))
+      ScoreParser.Parsed p = Generation.ok(o) ? parser.parse(o.getString(1))
           : new ScoreParser.Parsed(ScoreParser.Status.EMPTY, null, null);
       parsed.put(id, p);
       double[] acc = sums.computeIfAbsent(responseOf.get(id).responseId(), x -> new double[2]);
@@ -105,7 +82,7 @@ public final class JudgeResponsesStep implements Step {
       ScoreParser.Parsed p = parsed.get(id);
       double[] acc = sums.get(x.responseId());
       Double mean = acc[1] > 0 ? acc[0] / acc[1] : null;
-      String status = o.getString(5).equals("ok") ? p.status().column() : "prompt_too_long";
+      String status = Generation.ok(o) ? p.status().column() : "prompt_too_long";
       rows.add(new JudgementRow(ctx.runId(), it, id, x.responseId(), x.promptId(), indexOf.get(id), seedOf.get(id),
           o.getString(1), p.score(), status, mean, (int) acc[1], judge, template.name(), o.getInt(3),
           o.getString(4).isEmpty() ? "none" : o.getString(4)));
@@ -116,6 +93,7 @@ public final class JudgeResponsesStep implements Step {
     long scored = sums.values().stream().filter(a -> a[1] > 0).count();
     r.count("judgements", rows.size()).count("parsed", ok).count("responses", responses.size())
         .count("responses_scored", scored);
+    TableStore t = ctx.tables();
     r.wrote(Catalogue.JUDGEMENTS.name(), t.replace(Catalogue.JUDGEMENTS, rows, TableStore.partition(ctx.runId(),
         it)));
     return r.build(String.format("%d judgements of %d responses, parse rate %.1f%%", rows.size(), responses.size(),

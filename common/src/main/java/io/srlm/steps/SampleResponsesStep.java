@@ -2,15 +2,11 @@ package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
-import io.srlm.model.SamplingParams;
 import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepResult;
 import io.srlm.pipeline.StepRunner;
-import io.srlm.spark.CompletionSchema;
-import io.srlm.spark.Completions;
 import io.srlm.spark.Faults;
-import io.srlm.spark.StageProgress;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.PromptRow;
 import io.srlm.tables.RejectedRow;
@@ -55,47 +51,32 @@ public final class SampleResponsesStep implements Step {
     }
     String model = Models.require(ctx, Models.name(it)).path();
     int n = c.responses().numCandidates();
-    Map<String, PromptRow> byId = new HashMap<>();
     List<Row> requests = new ArrayList<>();
     Map<String, long[]> meta = new HashMap<>();
+    Map<String, PromptRow> promptOf = new HashMap<>();
     for (PromptRow p : prompts) {
-      byId.put(p.promptId(), p);
       for (int k = 0; k < n; k++) {
         String id = StableIds.id("resp", p.promptId(), k);
         long seed = StableIds.seed(ctx.seed(), it, p.promptId(), k);
         requests.add(RowFactory.create(id, p.prompt(), seed));
         meta.put(id, new long[] {k, seed});
+        promptOf.put(id, p);
       }
     }
-    SrlmConfig.Sampling s = c.responses().sampling();
-    SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxNewTokens(), List.of());
     List<ResponseRow> rows = new ArrayList<>();
     List<RejectedRow> rejected = new ArrayList<>();
-    Map<String, String> promptOf = new HashMap<>();
-    for (PromptRow p : prompts) {
-      for (int k = 0; k < n; k++) {
-        promptOf.put(StableIds.id("resp", p.promptId(), k), p.promptId());
+    for (Row o : Generation.run(ctx, c, model, requests, Generation.params(c.responses().sampling()), NAME,
+        Faults.of(c.debug()), r).values()) {
+      String id = o.getString(0);
+      long[] m = meta.get(id);
+      PromptRow p = promptOf.get(id);
+      if (!Generation.ok(o)) {
+        rejected.add(new RejectedRow(ctx.runId(), it, NAME, "prompts", p.promptId(), "prompt_too_long",
+            o.getInt(2) + " prompt tokens do not fit the model's context"));
+        continue;
       }
-    }
-    try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, requests.size())) {
-      List<Row> out = Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT),
-          ctx.modelSpec(model), params, NAME, Faults.of(c.debug()), progress,
-          Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList();
-      for (Row o : out) {
-        String id = o.getString(0);
-        PromptRow p = byId.get(promptOf.get(id));
-        long[] m = meta.get(id);
-        if (!o.getString(5).equals("ok")) {
-          rejected.add(new RejectedRow(ctx.runId(), it, NAME, "prompts", p.promptId(), "prompt_too_long",
-              o.getInt(2) + " prompt tokens do not fit the model's context"));
-          continue;
-        }
-        rows.add(new ResponseRow(ctx.runId(), it, id, p.promptId(), (int) m[0], m[1], p.prompt(), o.getString(1),
-            o.getInt(2), o.getInt(3), o.getString(4), model, "self"));
-      }
-      r.count("generated_tokens", progress.tokensDone());
-      progress.loadsPerExecutor().forEach((k, v) -> r.count("model_loads." + k, v));
-      r.count("tokens_per_second", Math.round(progress.tokensPerSecond()));
+      rows.add(new ResponseRow(ctx.runId(), it, id, p.promptId(), (int) m[0], m[1], p.prompt(), o.getString(1),
+          o.getInt(2), o.getInt(3), o.getString(4), model, "self"));
     }
     rows.sort((a, b) -> a.responseId().compareTo(b.responseId()));
     r.count("prompts", prompts.size()).count("responses", rows.size())

@@ -49,14 +49,7 @@ public final class ScoreRewardsStep implements Step {
       throw Errors.configBadValue("judge.model", "(config)", "must name a sequence-classification model with "
           + "judge.reward_head = sequence_classification for the " + NAME + " step", "'" + model + "'");
     }
-    TableStore t = ctx.tables();
-    long vr = t.version(Catalogue.RESPONSES);
-    r.read(Catalogue.RESPONSES.name(), vr);
-    List<ResponseRow> responses = vr < 0 ? List.of() : t.collect(Catalogue.RESPONSES,
-        t.readVersion(Catalogue.RESPONSES, vr).where(TableStore.partitionIs(ctx.runId(), it)));
-    if (responses.isEmpty()) {
-      throw Errors.tableEmpty("responses", TableStore.partition(ctx.runId(), it), "run sample-responses first");
-    }
+    List<ResponseRow> responses = IterationInputs.responses(ctx, it, r, "run sample-responses first");
     List<Row> requests = new ArrayList<>();
     Map<String, ResponseRow> byId = new HashMap<>();
     for (ResponseRow x : responses) {
@@ -88,6 +81,7 @@ public final class ScoreRewardsStep implements Step {
     rows.sort((a, b) -> a.judgementId().compareTo(b.judgementId()));
     long ok = rows.stream().filter(x -> x.score() != null).count();
     r.count("judgements", rows.size()).count("responses", responses.size()).count("responses_scored", ok);
+    TableStore t = ctx.tables();
     r.wrote(Catalogue.JUDGEMENTS.name(), t.replace(Catalogue.JUDGEMENTS, rows, TableStore.partition(ctx.runId(),
         it)));
     return r.build(String.format("%d responses scored by the reward model %s (%d without a score)", ok, model,

@@ -6,10 +6,7 @@ import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepResult;
 import io.srlm.pipeline.StepRunner;
-import io.srlm.spark.CompletionSchema;
-import io.srlm.spark.Completions;
 import io.srlm.spark.Faults;
-import io.srlm.spark.StageProgress;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.RejectedRow;
 import io.srlm.tables.ResponseRow;
@@ -71,26 +68,19 @@ public final class SpinGenerateStep implements Step {
     }
     List<ResponseRow> rows = new ArrayList<>();
     List<RejectedRow> rejected = new ArrayList<>();
-    try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, requests.size())) {
-      List<Row> out = Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT),
-          ctx.modelSpec(model), EvalSupport.params(c.responses().sampling()), NAME,
-          new Faults(c.debug().failFirstAttempt()), progress,
-          Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList();
-      for (Row o : out) {
-        SeedIft s = byKey.get(o.getString(0));
-        if (!o.getString(5).equals("ok")) {
-          rejected.add(new RejectedRow(ctx.runId(), it, NAME, "seed_ift", s.seedId(), "prompt_too_long",
-              o.getInt(2) + " prompt tokens do not fit the model's context"));
-          continue;
-        }
-        long seed = StableIds.seed(ctx.seed(), it, s.seedId(), "spin");
-        rows.add(new ResponseRow(ctx.runId(), it, o.getString(0), s.seedId(), 0, seed, s.prompt(), o.getString(1),
-            o.getInt(2), o.getInt(3), o.getString(4), model, SELF));
-        rows.add(new ResponseRow(ctx.runId(), it, StableIds.id("spin", ctx.runId(), it, s.seedId(), HUMAN),
-            s.seedId(), 1, 0L, s.prompt(), s.completion(), o.getInt(2), 0, HUMAN, HUMAN, HUMAN));
+    for (Row o : Generation.run(ctx, c, model, requests, Generation.params(c.responses().sampling()), NAME,
+        Faults.of(c.debug()), r).values()) {
+      SeedIft s = byKey.get(o.getString(0));
+      if (!Generation.ok(o)) {
+        rejected.add(new RejectedRow(ctx.runId(), it, NAME, "seed_ift", s.seedId(), "prompt_too_long",
+            o.getInt(2) + " prompt tokens do not fit the model's context"));
+        continue;
       }
-      r.count("generated_tokens", progress.tokensDone());
-      progress.loadsPerExecutor().forEach((k, v) -> r.count("model_loads." + k, v));
+      long seed = StableIds.seed(ctx.seed(), it, s.seedId(), "spin");
+      rows.add(new ResponseRow(ctx.runId(), it, o.getString(0), s.seedId(), 0, seed, s.prompt(), o.getString(1),
+          o.getInt(2), o.getInt(3), o.getString(4), model, SELF));
+      rows.add(new ResponseRow(ctx.runId(), it, StableIds.id("spin", ctx.runId(), it, s.seedId(), HUMAN),
+          s.seedId(), 1, 0L, s.prompt(), s.completion(), o.getInt(2), 0, HUMAN, HUMAN, HUMAN));
     }
     rows.sort(Comparator.comparing(ResponseRow::responseId));
     rejected.sort(Comparator.comparing(RejectedRow::rowRef));

@@ -1,27 +1,31 @@
 package io.srlm.cli;
 
 import io.srlm.errors.SrlmException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The one command-line entry point: {@code srlm <verb> [options]}. */
 @Command(name = "srlm", mixinStandardHelpOptions = true, version = "srlm 0.1.0",
-    description = "Self-Rewarding Language Models on Spark: the loop, its steps, and the tools around them.",
-    subcommands = {LoopVerb.class, StepVerbs.Seed.class, StepVerbs.BaseModel.class, StepVerbs.Sft.class,
-        StepVerbs.GeneratePrompts.class, StepVerbs.SampleResponses.class, StepVerbs.JudgeResponses.class,
-        StepVerbs.BuildPairs.class, StepVerbs.Dpo.class, StepVerbs.EvaluateJudge.class,
-        StepVerbs.EvaluateTasks.class, StepVerbs.HeadToHead.class, StepVerbs.JudgePairwise.class,
-        StepVerbs.ScoreRewards.class, StepVerbs.SpinGenerate.class, StepVerbs.BuildSpinPairs.class, TablesVerb.class,
-        SqlVerb.class,
-        EngineVerbs.Generate.class, EngineVerbs.Score.class, EngineVerbs.Tiny.class, ReportVerb.class,
-        BenchVerb.class,
-        CommandLine.HelpCommand.class})
+    description = "Self-Rewarding Language Models on Spark: the loop, its steps, and the tools around them.")
 public final class Srlm {
   private Srlm() {}
 
+  /** The command line with every verb: loop, the step verbs ({@link StepVerbs#VERBS}), then the tools. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Srlm());
+    cl.addSubcommand(new LoopVerb());
+    StepVerbs.register(cl);
+    for (Object verb : List.of(new TablesVerb(), new SqlVerb(), new EngineVerbs.Generate(), new EngineVerbs.Score(),
+        new EngineVerbs.Tiny(), new ReportVerb(), new BenchVerb(), new CommandLine.HelpCommand())) {
+      cl.addSubcommand(verb);
+    }
+    return cl;
+  }
+
   /** Runs a verb and returns the exit code (SrlmException: its message, exit 2; other failures: 1). */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new Srlm());
+    CommandLine cl = commandLine();
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable t = ex;
       while (!(t instanceof SrlmException) && t.getCause() != null && t.getCause() != t) {

@@ -24,7 +24,7 @@ import picocli.CommandLine.ParseResult;
  */
 class BenchVerbTest {
   private static Object parse(String... args) {
-    CommandLine cl = new CommandLine(Srlm.class);
+    CommandLine cl = Srlm.commandLine();
     ParseResult r = cl.parseArgs(args);
     ParseResult sub = r.subcommand().subcommand();
     return sub.commandSpec().userObject();
@@ -32,7 +32,7 @@ class BenchVerbTest {
 
   @Test
   void kindsAreSubcommands() {
-    CommandLine cl = new CommandLine(Srlm.class);
+    CommandLine cl = Srlm.commandLine();
     assertThat(cl.getSubcommands().get("bench").getSubcommands().keySet())
         .containsExactly("matmul", "engine", "memory", "train", "stages");
   }

@@ -1,0 +1,87 @@
+package io.srlm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.srlm.jobs.SampleResponsesJob;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The command tree: every verb is registered with its help text and options, and every spark-submit job main
+ * runs a verb that exists (a misspelt verb in a job main would only show up on the cluster).
+ */
+class SrlmCommandsTest {
+  @Test
+  void everyVerbIsRegisteredInOrder() {
+    CommandLine cl = Srlm.commandLine();
+    List<String> expected = new ArrayList<>(List.of("loop"));
+    StepVerbs.VERBS.forEach(d -> expected.add(d.verb()));
+    expected.addAll(List.of("tables", "sql", "generate", "score", "tiny", "report", "bench", "help"));
+    assertThat(cl.getSubcommands().keySet()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void stepVerbsHaveTheirOwnHelpAndStageOptions() {
+    CommandLine cl = Srlm.commandLine();
+    for (StepVerbs.Def d : StepVerbs.VERBS) {
+      String usage = cl.getSubcommands().get(d.verb()).getUsageMessage();
+      assertThat(usage).as(d.verb()).startsWith("Usage: srlm " + d.verb() + " ")
+          .contains("--stage=N", "--skip-if-done", "--profile");
+      assertThat(usage.replaceAll("\\s+", " ")).as(d.verb()).contains(d.description());
+      var verb = (StepVerbs.StepVerb) cl.getSubcommands().get(d.verb()).getCommandSpec().userObject();
+      assertThat(verb.requireExistingRun()).as(d.verb()).isEqualTo(!d.verb().equals("seed"));
+    }
+    // each verb has its own instance: parsing one does not set another's options
+    cl.parseArgs("judge-responses", "--stage", "3");
+    var judge = (StepVerbs.StepVerb) cl.getSubcommands().get("judge-responses").getCommandSpec().userObject();
+    var pairs = (StepVerbs.StepVerb) cl.getSubcommands().get("build-pairs").getCommandSpec().userObject();
+    assertThat(judge.stage).isEqualTo(3);
+    assertThat(pairs).isNotSameAs(judge);
+    assertThat(pairs.stage).isNotEqualTo(3);
+  }
+
+  @Test
+  void everyJobMainRunsAnExistingVerb() throws Exception {
+    Path dir = Path.of(SampleResponsesJob.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .resolve("io/srlm/jobs");
+    List<String> mains;
+    try (Stream<Path> s = Files.list(dir)) {
+      mains = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("Job.class"))
+          .map(n -> "io.srlm.jobs." + n.substring(0, n.length() - ".class".length())).sorted().toList();
+    }
+    assertThat(mains).hasSizeGreaterThanOrEqualTo(15);
+    PrintStream out = System.out;
+    try {
+      for (String name : mains) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        Method main = Class.forName(name).getMethod("main", String[].class);
+        main.invoke(null, (Object) new String[] {"--help"});
+        String usage = buf.toString(StandardCharsets.UTF_8);
+        assertThat(usage).as(name).startsWith("Usage: srlm ");
+        String verb = usage.split("\\s+")[2];
+        assertThat(Srlm.commandLine().getSubcommands()).as(name + " runs " + verb).containsKey(verb);
+      }
+    } finally {
+      System.setOut(out);
+    }
+    PrintStream err = System.err;
+    try {
+      System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      assertThatThrownBy(() -> Srlm.job("no-such-verb", new String[0]))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("srlm no-such-verb failed with exit code 2");
+    } finally {
+      System.setErr(err);
+    }
+  }
+}
