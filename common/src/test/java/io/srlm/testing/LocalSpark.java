@@ -1,5 +1,10 @@
 package io.srlm.testing;
 
+import io.srlm.util.FileTrees;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -7,7 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The one shared local Spark + Delta fixture: local[2] with up to 4 attempts per task (so injected task failures
  * are retried as on a cluster), 2 shuffle partitions, UI off, loopback only. One session per test JVM (Spark
- * allows one SparkContext per JVM); each test class keeps its tables under its own @TempDir.
+ * allows one SparkContext per JVM), with its own warehouse folder; each test class keeps its tables under its own
+ * @TempDir.
  */
 public final class LocalSpark implements BeforeAllCallback {
   private static SparkSession session;
@@ -31,9 +37,24 @@ public final class LocalSpark implements BeforeAllCallback {
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.databricks.delta.snapshotPartitions", "2")
           .config("spark.sql.adaptive.enabled", "false")
+          .config("spark.sql.warehouse.dir", warehouse())
           .getOrCreate();
       session.sparkContext().setLogLevel("WARN");
     }
     return session;
+  }
+
+  /**
+   * A warehouse folder of this JVM's own (surefire runs two test JVMs side by side in one module folder, where
+   * Spark's default spark-warehouse would be shared), deleted when the JVM exits.
+   */
+  private static String warehouse() {
+    try {
+      Path dir = Files.createTempDirectory("srlm-test-warehouse");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> FileTrees.delete(dir)));
+      return dir.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
