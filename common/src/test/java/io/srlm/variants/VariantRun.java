@@ -22,8 +22,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * One {@code srlm loop} run shared by the variant test classes (one per variant, one run per test JVM), on the
- * test model with small counts. Its stage list covers every stage type and judge:
+ * One {@code srlm loop} run shared by the variant checks ({@link VariantRecipesTest}, one run per test JVM), on
+ * the test model with small counts. Its stage list covers every stage type and judge:
  *
  * <pre>
  *   s00 self_reward_dpo                         M1 -> M2

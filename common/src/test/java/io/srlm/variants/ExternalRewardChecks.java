@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the loop runs anything.
  */
 @ExtendWith(LocalSpark.class)
-class ExternalRewardTest {
+abstract class ExternalRewardChecks {
   static final int IT = 4;
 
   @Test

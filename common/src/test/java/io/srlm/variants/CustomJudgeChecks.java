@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * scores lie on 0-10, pairs are best vs worst on that scale, and M7 is trained from them.
  */
 @ExtendWith(LocalSpark.class)
-class CustomJudgeTest {
+abstract class CustomJudgeChecks {
   static final int IT = 6;
 
   @Test

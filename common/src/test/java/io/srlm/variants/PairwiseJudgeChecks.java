@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * from it.
  */
 @ExtendWith(LocalSpark.class)
-class PairwiseJudgeTest {
+abstract class PairwiseJudgeChecks {
   static final int IT = 5;
 
   @Test

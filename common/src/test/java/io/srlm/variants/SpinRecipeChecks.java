@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * without redoing anything.
  */
 @ExtendWith(LocalSpark.class)
-class SpinRecipeTest {
+abstract class SpinRecipeChecks {
   @Test
   void everyStageRecordsItsModelAndLineage() {
     VariantRun v = VariantRun.get();
