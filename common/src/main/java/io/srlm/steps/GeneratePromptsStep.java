@@ -8,11 +8,7 @@ import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepResult;
 import io.srlm.pipeline.StepRunner;
 import io.srlm.prompting.TaskPrompt;
-import io.srlm.spark.CompletionSchema;
-import io.srlm.spark.Completions;
 import io.srlm.spark.Faults;
-import io.srlm.spark.ModelSpec;
-import io.srlm.spark.StageProgress;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.PromptRow;
 import io.srlm.tables.SeedIft;
@@ -21,7 +17,6 @@ import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -77,10 +72,8 @@ public final class GeneratePromptsStep implements Step {
     }
     String generator = c.prompts().generator().isEmpty() ? Models.require(ctx, Models.name(it)).path()
         : c.prompts().generator();
-    ModelSpec spec = ctx.modelSpec(generator);
     TaskPrompt template = TaskPrompt.load(c.resolved().confSource(), c.prompts().template());
-    SrlmConfig.Sampling s = c.prompts().sampling();
-    SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxNewTokens(), List.of());
+    SamplingParams params = Generation.params(c.prompts().sampling());
     int target = c.prompts().targetCount();
     int maxRequests = target * c.prompts().maxRequestsFactor();
     List<NearDuplicates.Text> refs = new ArrayList<>();
@@ -94,9 +87,7 @@ public final class GeneratePromptsStep implements Step {
     Map<String, NearDuplicates.Match> dups = Map.of();
     int next = 0;
     int accepted = 0;
-    long tokens = 0;
     long t0 = System.nanoTime();
-    Map<String, Long> loads = new LinkedHashMap<>();
     while (accepted < target && next < maxRequests) {
       int n = Math.min(maxRequests - next, Math.max(16, 2 * (target - accepted)));
       List<Row> requests = new ArrayList<>();
@@ -133,21 +124,14 @@ public final class GeneratePromptsStep implements Step {
         requests.add(RowFactory.create(id, template.render(shuffledTexts),
             StableIds.seed(ctx.seed(), it, "prompt", i)));
       }
-      List<Row> outputs;
-      try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), NAME, n)) {
-        outputs = Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT), spec, params, NAME,
-            Faults.of(c.debug()), progress,
-            Completions.partitions(ctx.spark(), n, c.engine().batchSize())).collectAsList();
-        tokens += progress.tokensDone();
-        progress.loadsPerExecutor().forEach((k, v) -> loads.merge(k, v, Long::sum));
-      }
+      List<Row> outputs = List.copyOf(Generation.run(ctx, c, generator, requests, params, NAME,
+          Faults.of(c.debug()), r).values());
       for (Row o : outputs) {
         String id = o.getString(0);
         String raw = o.getString(1);
-        String status = o.getString(5);
         String reason = null;
         String prompt = raw;
-        if (!status.equals("ok")) {
+        if (!Generation.ok(o)) {
           reason = "request_too_long";
         } else {
           var task = template.extract(raw);
@@ -206,12 +190,10 @@ public final class GeneratePromptsStep implements Step {
       r.add(reason == null ? "accepted" : "rejected_" + reason, 1);
     }
     r.count("requests", cands.size());
-    r.count("generated_tokens", tokens);
-    loads.forEach((k, v) -> r.count("model_loads." + k, v));
     r.wrote(Catalogue.PROMPTS.name(), t.replace(Catalogue.PROMPTS, rows, TableStore.partition(ctx.runId(), it)));
     double secs = (System.nanoTime() - t0) / 1e9;
     return r.build(String.format("%d of %d candidate prompts accepted (target %d), %,.0f tokens/s", kept,
-        cands.size(), target, tokens / Math.max(secs, 1e-9)));
+        cands.size(), target, r.count("generated_tokens") / Math.max(secs, 1e-9)));
   }
 
   /** k distinct indices from [0, n), in random order. */
