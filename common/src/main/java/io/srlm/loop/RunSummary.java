@@ -109,7 +109,7 @@ public record RunSummary(String runId, List<Line> lines) {
       sb.append(String.format(Locale.ROOT, "%-4d %-5s %-16s %-10s %-9s %-11s %-6s %-23s %-6s %-6s %-8s %-8s%n",
           l.iteration(), l.model(), l.stage(),
           l.promptsTotal() == null ? "-" : l.promptsAccepted() + "/" + l.promptsTotal(), n(l.responses()),
-          n(l.judgements()), l.parseRate() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * l.parseRate()),
+          n(l.judgements()), l.parseRate() == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * l.parseRate()),
           l.scoreHistogram().isEmpty() ? "-" : h.toString(), n(l.pairs()), f(l.meanMargin()), f(l.dpoLoss()),
           f(l.dpoRewardAccuracy())));
     }
