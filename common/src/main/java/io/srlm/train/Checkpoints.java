@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -63,7 +65,7 @@ final class Checkpoints {
       if (!optim.isEmpty()) {
         TensorFiles.save(tmp.resolve(OPTIM), optim, Map.of("step", Integer.toString(state.step())));
       }
-      Map<String, String> window = new java.util.TreeMap<>();
+      Map<String, String> window = new TreeMap<>();
       state.window().forEach((k, v) -> window.put(k, Double.toString(v)));
       Files.writeString(tmp.resolve(STATE), Json.write(Map.of("step", state.step(), "best",
           Double.isNaN(state.best()) ? "NaN" : Double.toString(state.best()), "best_step", state.bestStep(),
@@ -118,7 +120,7 @@ final class Checkpoints {
     try {
       var n = Json.MAPPER.readTree(Files.readString(ckpt.resolve(STATE), StandardCharsets.UTF_8));
       String best = n.path("best").asText();
-      Map<String, Double> window = new java.util.LinkedHashMap<>();
+      Map<String, Double> window = new LinkedHashMap<>();
       n.path("window").fields().forEachRemaining(e -> window.put(e.getKey(),
           Double.parseDouble(e.getValue().asText())));
       return new State(n.path("step").asInt(), best.equals("NaN") ? Double.NaN : Double.parseDouble(best),

@@ -2,6 +2,7 @@ package io.srlm.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.SrlmException;
@@ -9,6 +10,7 @@ import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.StepRunner;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.ModelRow;
+import io.srlm.tables.PairRow;
 import io.srlm.tables.PromptRow;
 import io.srlm.tables.RejectedRow;
 import io.srlm.tables.ResponseRow;
@@ -17,10 +19,14 @@ import io.srlm.testing.LocalSpark;
 import io.srlm.testing.TestConf;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(LocalSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputStepsTest {
   @TempDir
   static Path dir;
@@ -73,7 +79,7 @@ class BadInputStepsTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Order(1)
+  @Order(1)
   void anIterationWithoutPairsStopsBeforeTraining() {
     // Prompts and responses exist, but no pair (as when every judgement tied): DPO refuses and writes no model.
     TableStore t = ctx.tables();
@@ -88,11 +94,11 @@ class BadInputStepsTest {
 
   /** After the empty-table case: pairs with an empty side or too long for dpo.max_seq_len are skipped and counted. */
   @Test
-  @org.junit.jupiter.api.Order(2)
+  @Order(2)
   void pairsWithEmptyTextOrTooLongAreSkippedAndRecorded() {
     TableStore t = ctx.tables();
     String q = "Reverse the order of these words: red fox sun";
-    List<io.srlm.tables.PairRow> pairs = new java.util.ArrayList<>();
+    List<PairRow> pairs = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       pairs.add(pair("good-" + i, q, "sun fox red", "red fox sun"));
     }
@@ -103,15 +109,15 @@ class BadInputStepsTest {
     List<RejectedRow> skipped = t.collect(Catalogue.REJECTED_ROWS, TableStore.partitionIs("bad", 1)).stream()
         .filter(r -> r.step().equals("train_dpo")).toList();
     assertThat(skipped).extracting(RejectedRow::rowRef, RejectedRow::reason).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("pair-empty", "empty_completion"),
-        org.assertj.core.groups.Tuple.tuple("pair-long", "too_long"));
+        tuple("pair-empty", "empty_completion"),
+        tuple("pair-long", "too_long"));
     assertThat(ctx.ledger().succeeded(StepRunner.stepId(stage, "train_dpo")).orElseThrow().counts())
         .containsEntry("skipped_pairs", 2L);
     assertThat(t.collect(Catalogue.MODELS, TableStore.runIs("bad"))).extracting(ModelRow::name).contains("M2");
   }
 
-  private static io.srlm.tables.PairRow pair(String id, String prompt, String chosen, String rejected) {
-    return new io.srlm.tables.PairRow("bad", 1, "pair-" + id, "prompt-" + id, prompt, "c-" + id, "r-" + id, chosen,
+  private static PairRow pair(String id, String prompt, String chosen, String rejected) {
+    return new PairRow("bad", 1, "pair-" + id, "prompt-" + id, prompt, "c-" + id, "r-" + id, chosen,
         rejected, 5, 1, 4, "self_reward", "self_reward_dpo");
   }
 

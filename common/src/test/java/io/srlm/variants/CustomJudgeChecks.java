@@ -7,18 +7,15 @@ import io.srlm.prompting.ScoreParser;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.JudgementRow;
 import io.srlm.tables.PairRow;
-import io.srlm.testing.LocalSpark;
 import io.srlm.testing.TestConf;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A custom 0-10 judge end to end (conf/judges/rating-0-10.conf, "Rating: N"; stage s05 of {@link VariantRun}, the
  * judge a causal LM named by judge.model): every judgement is parsed with that template's regex, range and type,
  * scores lie on 0-10, pairs are best vs worst on that scale, and M7 is trained from them.
  */
-@ExtendWith(LocalSpark.class)
 abstract class CustomJudgeChecks {
   static final int IT = 6;
 

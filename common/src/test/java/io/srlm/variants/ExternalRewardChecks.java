@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * An external_reward_dpo stage with a sequence-classification reward model (stage s03 of {@link VariantRun}): the
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * source external_reward, and M5 is trained from them. A judge.model that is not a model directory fails before
  * the loop runs anything.
  */
-@ExtendWith(LocalSpark.class)
 abstract class ExternalRewardChecks {
   static final int IT = 4;
 

@@ -7,13 +7,11 @@ import io.srlm.tables.JudgementRow;
 import io.srlm.tables.PairRow;
 import io.srlm.tables.PairwiseJudgementRow;
 import io.srlm.tables.ResponseRow;
-import io.srlm.testing.LocalSpark;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The pairwise judge (judge.mode = pairwise; stage s04 of {@link VariantRun}): every pair of a prompt's responses
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * number of consistent wins; the pair is most wins vs fewest (ties dropped), with source pairwise; M6 is trained
  * from it.
  */
-@ExtendWith(LocalSpark.class)
 abstract class PairwiseJudgeChecks {
   static final int IT = 5;
 

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A stage list with SPIN between two self-reward stages, run by {@code srlm loop} (the shared {@link VariantRun}):
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (rejected), trains M3 with DPO; every stage records its model with its lineage; re-running the loop resumes
  * without redoing anything.
  */
-@ExtendWith(LocalSpark.class)
 abstract class SpinRecipeChecks {
   @Test
   void everyStageRecordsItsModelAndLineage() {
