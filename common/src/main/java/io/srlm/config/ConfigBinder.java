@@ -225,7 +225,7 @@ final class ConfigBinder {
         Config obj = ((ConfigObject) item).toConfig();
         if (!obj.hasPath("type")) {
           throw Errors.configBadValue(key, ConfigReader.describe(item), "must have a type (" + STAGE_TYPES + ")",
-              item.render());
+              "an object with keys " + obj.root().keySet());
         }
         type = obj.getString("type");
         for (String k : obj.root().keySet()) {

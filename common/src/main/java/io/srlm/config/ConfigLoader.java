@@ -34,7 +34,9 @@ import java.util.TreeMap;
  *
  * A key that srlm.conf does not define is an error naming the key and the file it came from; so is a value of the
  * wrong type or out of range. Open maps ({@code spark.conf}, {@code storage.s3}) pass keys through. No
- * environment variables are read (credentials are left to Hadoop's providers).
+ * environment variables are read. A key that looks like a credential is refused in every layer, open maps
+ * included ({@link Credentials}): credentials come from the environment, the instance profile or the cluster's
+ * Hadoop configuration, never from srlm's config, which is stored in the run_config table.
  */
 public final class ConfigLoader {
   private static final Set<String> OPEN_MAPS = Set.of("spark.conf", "storage.s3");
@@ -115,7 +117,7 @@ public final class ConfigLoader {
     } catch (ConfigException e) {
       throw Errors.configParse(e.origin() == null ? "(config)" : e.origin().description(), e);
     }
-    Map<String, String> flat = flatten(resolved);
+    Map<String, String> flat = Credentials.redact(flatten(resolved)); // refused above; redacted all the same
     String hash = StableIds.sha256Hex(Json.write(semantic(flat)));
     SrlmConfig.Resolved facts = new SrlmConfig.Resolved(source, flat, hash, List.copyOf(profiles));
     return ConfigBinder.bind(resolved, facts, reference);
@@ -126,10 +128,14 @@ public final class ConfigLoader {
     return top.withFallback(below);
   }
 
-  /** Every leaf of {@code layer} must exist in the reference tree, except under the open maps. */
+  /**
+   * Every leaf of {@code layer} must exist in the reference tree, except under the open maps; no leaf, open maps
+   * included, may look like a credential ({@link Credentials}).
+   */
   static void checkKnownKeys(Config layer, Config reference) {
     for (Map.Entry<String, ConfigValue> e : layer.entrySet()) {
       String key = e.getKey();
+      Credentials.refuse(key, ConfigReader.describe(e.getValue()));
       if (isOpen(key)) {
         continue;
       }
@@ -200,6 +206,7 @@ public final class ConfigLoader {
     }
     String key = arg.substring(0, eq).trim();
     String value = arg.substring(eq + 1).trim();
+    Credentials.refuse(key, "--set " + key); // before anything can echo the value
     if (!key.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_\"-]+)*")) {
       throw Errors.configBadOverride(arg);
     }

@@ -20,10 +20,21 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
 
   /** storage.*: table and model roots (local, s3a://, dbfs:/). */
   public record Storage(String tableRoot, String modelRoot, String database, String cacheDir,
-      Map<String, String> s3) implements Serializable {}
+      Map<String, String> s3) implements Serializable {
+    @Override
+    public String toString() {
+      return "Storage[tableRoot=" + tableRoot + ", modelRoot=" + modelRoot + ", database=" + database
+          + ", cacheDir=" + cacheDir + ", s3=" + Credentials.redact(s3) + "]";
+    }
+  }
 
   /** spark.* */
-  public record SparkConf(String master, String appName, Map<String, String> conf) implements Serializable {}
+  public record SparkConf(String master, String appName, Map<String, String> conf) implements Serializable {
+    @Override
+    public String toString() {
+      return "SparkConf[master=" + master + ", appName=" + appName + ", conf=" + Credentials.redact(conf) + "]";
+    }
+  }
 
   /** engine.*: device, precision and batching of the model engine. */
   public record Engine(String device, String dtype, int threads, int batchSize) implements Serializable {}
@@ -129,5 +140,10 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
    * diffs) and its hash.
    */
   public record Resolved(ConfSource confSource, Map<String, String> flat, String hash, List<String> profiles)
-      implements Serializable {}
+      implements Serializable {
+    /** {@code flat} is what run_config stores: credential-like keys are redacted here as a second defence. */
+    public Resolved {
+      flat = Credentials.redact(flat);
+    }
+  }
 }

@@ -101,6 +101,16 @@ public final class Errors {
         "write it as --set key=value, e.g. --set responses.num_candidates=4", "arg", arg);
   }
 
+  /** A config key that looks like a credential ({@link io.srlm.config.Credentials}); the value is never shown. */
+  public static SrlmException configCredential(String key, String origin) {
+    return error(ErrorCode.CONFIG, "Config key '" + key + "' looks like a credential (a secret, password, token or "
+        + "access key); srlm refuses credentials in its config, which is stored in the run_config table",
+        "remove it and let the cluster supply credentials: the environment (AWS_ACCESS_KEY_ID, "
+            + "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN on the driver and executors), the instance profile or IAM "
+            + "role, or the cluster's Hadoop configuration (core-site.xml, or a credential provider file named by "
+            + "hadoop.security.credential.provider.path)", "key", key, "file", origin);
+  }
+
   public static SrlmException configMissingFile(String file) {
     return error(ErrorCode.CONFIG, "Config file not found", "check the path given to --config", "file", file);
   }
