@@ -29,10 +29,16 @@ import java.util.Map;
  *   maps rank r to the 0-5 score max(1, 5 - r) (best 5, then 4, 3, 2, and 1 for the rest), rescaled to the judge
  *   template's range; the justification names the human ranking ("Human raters ranked this reply 2nd of 4.").</li>
  * </ul>
- * Trees in other languages, and deleted or failed-review messages (review_result false), are skipped and counted.
+ * Only trees whose {@code tree_state} is {@code ready_for_export} are imported, as in Open Assistant's own training
+ * loader: a tree still growing or being ranked has no final ranks, and one halted by a moderator or aborted for low
+ * grades is not for training. The others are skipped and counted by state ({@code trees_not_ready} and
+ * {@code trees_state.STATE}, STATE {@code missing} when the field is absent). Trees in other languages, and deleted
+ * or failed-review messages (review_result false), are skipped and counted too.
  * Splits are by a hash of message_tree_id. Bad lines follow seed.on_bad_row like {@link JsonlSeedReader}.
  */
 public final class OasstImporter {
+  /** The one tree_state whose trees are final and meant for training. */
+  static final String READY = "ready_for_export";
   private static final String EXAMPLE = "{\"message_tree_id\": \"...\", \"prompt\": {\"text\": \"...\", "
       + "\"role\": \"prompter\", \"lang\": \"en\", \"replies\": [...]}}";
 
@@ -54,7 +60,7 @@ public final class OasstImporter {
     }
     BadRows bad = new BadRows(mode, runId, name);
     Map<String, Long> counts = new LinkedHashMap<>();
-    for (String k : List.of("lines", "blank_lines", "trees", "trees_other_lang", "trees_deleted",
+    for (String k : List.of("lines", "blank_lines", "trees", "trees_not_ready", "trees_other_lang", "trees_deleted",
         "trees_failed_review", "trees_without_ranked_reply", "replies_deleted", "replies_failed_review",
         "replies_other_lang")) {
       counts.put(k, 0L);
@@ -88,7 +94,8 @@ public final class OasstImporter {
     }
     if (ift.isEmpty() && eft.isEmpty()) {
       throw Errors.seedNoUsableRows(name, "no tree gave a row (" + counts + ", rejected rows: " + bad.size() + ")",
-          "check seed.oasst_lang (\"" + lang + "\") and that the file is a *.trees.jsonl export with ranked replies");
+          "check seed.oasst_lang (\"" + lang + "\") and that the file is a *.trees.jsonl export with ranked replies "
+              + "and trees in tree_state " + READY);
     }
     counts.put("ift_rows", (long) ift.size());
     counts.put("eft_groups", groups);
@@ -126,6 +133,12 @@ public final class OasstImporter {
           "the root of a tree must be the user's prompt");
     }
     counts.merge("trees", 1L, Long::sum);
+    String state = JsonRows.optionalText(o, "tree_state");
+    if (!READY.equals(state)) {
+      counts.merge("trees_not_ready", 1L, Long::sum);
+      counts.merge("trees_state." + stateKey(state), 1L, Long::sum);
+      return 0;
+    }
     if (!sameLang(lang, root.lang())) {
       counts.merge("trees_other_lang", 1L, Long::sum);
       return 0;
@@ -204,6 +217,15 @@ public final class OasstImporter {
     } catch (BadRow e) {
       throw new BadRow(e.reason, "in " + where + ": " + e.problem, e.fix);
     }
+  }
+
+  /** A tree_state as a count key: "missing" when absent, else its letters, digits and underscores (at most 40). */
+  static String stateKey(String state) {
+    if (state == null || state.isBlank()) {
+      return "missing";
+    }
+    String k = state.trim().replaceAll("[^A-Za-z0-9_]", "_");
+    return k.length() > 40 ? k.substring(0, 40) : k;
   }
 
   private static boolean sameLang(String wanted, String actual) {

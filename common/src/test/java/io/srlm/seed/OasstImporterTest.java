@@ -88,12 +88,43 @@ class OasstImporterTest {
     assertThat(sky).extracting(SeedEft::humanRank).containsExactly(1, 2);
     assertThat(sky).extracting(SeedEft::humanScore).containsExactly(4.0, 3.0);
 
-    assertThat(d.counts()).containsEntry("trees", 7L).containsEntry("trees_other_lang", 1L)
+    assertThat(d.counts()).containsEntry("trees", 7L).containsEntry("trees_not_ready", 0L)
+        .containsEntry("trees_other_lang", 1L)
         .containsEntry("trees_failed_review", 1L).containsEntry("trees_deleted", 1L)
         .containsEntry("trees_without_ranked_reply", 1L).containsEntry("replies_deleted", 1L)
         .containsEntry("replies_failed_review", 1L).containsEntry("ift_rows", 3L).containsEntry("eft_groups", 2L)
         .containsEntry("eft_rows", 5L).containsEntry("rejected_rows", 0L);
     assertThat(d.rejected()).isEmpty();
+  }
+
+  @Test
+  void onlyReadyForExportTreesAreImportedAndTheOthersCountedByState() throws IOException {
+    // Four usable-looking English trees that are not final: OA's training loader skips them all.
+    String growing = treeIn("n1", "growing", msg("g1", "prompter", "en", "Still growing?", null, "",
+        msg("g2", "assistant", "en", "Unranked yet.", 0, ""), msg("g3", "assistant", "en", "Me too.", 1, "")));
+    String halted = treeIn("n2", "halted_by_moderator", msg("h1", "prompter", "en", "Halted?", null, "",
+        msg("h2", "assistant", "en", "Halted reply.", 0, "")));
+    String aborted = treeIn("n3", "aborted_low_grade", msg("a1", "prompter", "en", "Low grade?", null, "",
+        msg("a2", "assistant", "en", "Aborted reply.", 0, "")));
+    String noState = treeIn("n4", null, msg("x1", "prompter", "en", "No state?", null, "",
+        msg("x2", "assistant", "en", "No state reply.", 0, "")));
+    String halted2 = treeIn("n5", "halted_by_moderator", msg("k1", "prompter", "de", "Angehalten?", null, "",
+        msg("k2", "assistant", "de", "Ja.", 0, "")));
+    Path f = write("mixed.jsonl", String.join("\n", growing, TREES.get(0), halted, aborted, noState, TREES.get(2),
+        halted2));
+    SeedData d = OasstImporter.read(f, "en", COMPACT, OnBadRow.FAIL, 0.0, "r1");
+    assertThat(d.ift()).extracting(SeedIft::prompt).containsExactly(EGG, "Name a blue fruit.");
+    assertThat(d.eft()).extracting(SeedEft::question).containsOnly(EGG);
+    assertThat(d.counts()).containsEntry("trees", 7L).containsEntry("trees_not_ready", 5L)
+        .containsEntry("trees_state.growing", 1L).containsEntry("trees_state.halted_by_moderator", 2L)
+        .containsEntry("trees_state.aborted_low_grade", 1L).containsEntry("trees_state.missing", 1L)
+        .containsEntry("trees_other_lang", 0L).containsEntry("ift_rows", 2L).containsEntry("rejected_rows", 0L);
+    assertThat(d.rejected()).isEmpty();
+    Path none = write("none-ready.jsonl", String.join("\n", growing, halted));
+    assertThatThrownBy(() -> OasstImporter.read(none, "en", COMPACT, OnBadRow.FAIL, 0.0, "r1"))
+        .hasMessageContaining("no usable rows").hasMessageContaining("trees_not_ready=2")
+        .hasMessageContaining("ready_for_export");
+    assertThat(OasstImporter.stateKey("odd state/x")).isEqualTo("odd_state_x");
   }
 
   @Test
@@ -203,7 +234,13 @@ class OasstImporterTest {
   }
 
   private static String tree(String id, String root) {
-    return "{\"message_tree_id\": \"" + id + "\", \"tree_state\": \"ready_for_export\", \"prompt\": " + root + "}";
+    return treeIn(id, "ready_for_export", root);
+  }
+
+  /** A tree in {@code state}; null leaves the tree_state field out. */
+  private static String treeIn(String id, String state, String root) {
+    return "{\"message_tree_id\": \"" + id + "\", "
+        + (state == null ? "" : "\"tree_state\": \"" + state + "\", ") + "\"prompt\": " + root + "}";
   }
 
   private static String msg(String id, String role, String lang, String text, Integer rank, String extra,
