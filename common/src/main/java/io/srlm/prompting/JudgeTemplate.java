@@ -23,7 +23,8 @@ import java.util.regex.PatternSyntaxException;
  * @param name template name (for lineage and reports)
  * @param kind pointwise or pairwise
  * @param template the prompt text with placeholders
- * @param scoreRegex the regex whose group 1 is the score (pointwise) or A/B/tie (pairwise)
+ * @param scoreRegex the regex whose group 1 is the score (pointwise) or A/B/tie (pairwise); a judgement has a
+ *     score only when the regex matches it exactly once ({@link ScoreParser})
  * @param scoreMin lowest valid score
  * @param scoreMax highest valid score
  * @param scoreType integer, real or choice
@@ -84,16 +85,27 @@ public record JudgeTemplate(String name, Kind kind, String template, String scor
           "e.g. score_format = \"" + (kind == Kind.POINTWISE ? "Score: {score}" : "Winner: {winner}") + "\"",
           "file", origin, "score_format", scoreFormat);
     }
-    // The format must round-trip through the regex, or the model would be taught a line the parser rejects.
-    // (Fields are not assigned yet inside a compact constructor, so this works on the parameters.)
-    String probe = Placeholders.fill(scoreFormat, java.util.Map.of("score",
-        scoreType == ScoreType.INTEGER ? Long.toString(Math.round(scoreMax)) : Double.toString(scoreMax),
-        "winner", "A"));
-    java.util.regex.Matcher m = Pattern.compile(scoreRegex,
-        scoreType == ScoreType.CHOICE ? Pattern.CASE_INSENSITIVE : 0).matcher(probe);
-    if (!m.find()) {
+    // The format must round-trip through the regex under the parser's rule (exactly one match, group 1 the value
+    // written), or the model would be taught a line the parser rejects or misreads. (Fields are not assigned yet
+    // inside a compact constructor, so this works on the parameters.)
+    String value = kind == Kind.PAIRWISE ? "A"
+        : scoreType == ScoreType.INTEGER ? Long.toString(Math.round(scoreMax)) : Double.toString(scoreMax);
+    String probe = Placeholders.fill(scoreFormat, java.util.Map.of("score", value, "winner", value));
+    List<String> found = ScoreParser.matches(Pattern.compile(scoreRegex,
+        scoreType == ScoreType.CHOICE ? Pattern.CASE_INSENSITIVE : 0), probe);
+    if (found.isEmpty()) {
       throw Errors.judge("Judge score_format '" + scoreFormat + "' does not match score_regex",
           "make score_format produce text that score_regex matches", "file", origin, "regex", scoreRegex);
+    }
+    if (found.size() > 1) {
+      throw Errors.judge("Judge score_format '" + scoreFormat + "' matches score_regex " + found.size()
+          + " times; a judgement counts only when the regex matches exactly once (several matches are "
+          + "multiple_scores)", "write the score once in score_format", "file", origin, "regex", scoreRegex);
+    }
+    if (!found.get(0).trim().equalsIgnoreCase(value)) {
+      throw Errors.judge("Judge score_regex reads '" + found.get(0) + "' from '" + probe + "', not " + value,
+          "make group 1 of score_regex capture the whole " + (kind == Kind.PAIRWISE ? "verdict" : "score"),
+          "file", origin, "regex", scoreRegex);
     }
   }
 

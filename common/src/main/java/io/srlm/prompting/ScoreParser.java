@@ -10,6 +10,12 @@ import java.util.regex.Pattern;
 /**
  * Turns a judge's text into a score, or into a status that says why it could not. An unparseable judgement is
  * never coerced into a score (the Oxen reproduction turned it into -1, which made that answer the rejected one).
+ *
+ * <p>The rule: the template's score regex must match the judgement exactly once. No match is {@code no_score};
+ * two or more are {@code multiple_scores}, even when they agree. The paper's prompt asks for the score once, at
+ * the end, as "Score: &lt;total points&gt;"; a judge that writes several has corrected itself, kept a running
+ * tally, or degenerated into repetition, and which one it meant is a guess. Taking the last (or first) would turn
+ * an ambiguous judgement into a number; counting it as a parse failure keeps it visible in the parse rate.
  */
 public final class ScoreParser implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -59,15 +65,21 @@ public final class ScoreParser implements Serializable {
     return pattern;
   }
 
-  public Parsed parse(String text) {
-    if (text == null || text.isBlank()) {
-      return new Parsed(Status.EMPTY, null, null);
-    }
-    Matcher m = pattern().matcher(text);
+  /** Group 1 of every match of {@code pattern} in {@code text}, in order. */
+  static List<String> matches(Pattern pattern, String text) {
+    Matcher m = pattern.matcher(text);
     List<String> found = new ArrayList<>();
     while (m.find()) {
       found.add(m.group(1));
     }
+    return found;
+  }
+
+  public Parsed parse(String text) {
+    if (text == null || text.isBlank()) {
+      return new Parsed(Status.EMPTY, null, null);
+    }
+    List<String> found = matches(pattern(), text);
     if (found.isEmpty()) {
       return new Parsed(Status.NO_SCORE, null, null);
     }

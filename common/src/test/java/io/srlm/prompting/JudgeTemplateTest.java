@@ -82,6 +82,30 @@ class JudgeTemplateTest {
         .hasMessageContaining("score_type = \"choice\"");
   }
 
+  @Test
+  void scoreFormatMustParseBackUnderTheOneMatchRule() throws Exception {
+    // A format that writes the score twice would teach the judge lines the parser counts as multiple_scores.
+    Path twice = write("twice.conf", "pointwise", "{prompt} {response}", "Score: ?([0-9]+)",
+        "Score: {score} (Score: {score})", "integer");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), twice.toString(), "judge.template"))
+        .hasMessageContaining("matches score_regex 2 times").hasMessageContaining("exactly once")
+        .hasMessageContaining("twice.conf");
+    // A regex that captures only part of the written score (10 read as 1) is refused too.
+    Path partial = write("partial.conf", "pointwise", "{prompt} {response}", "Score: ?([0-9])", "Score: {score}",
+        "integer");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), partial.toString(), "judge.template"))
+        .hasMessageContaining("reads '1' from 'Score: 10', not 10");
+    // Every shipped template: its own score line parses back to the value, alone and after a justification.
+    for (String name : new String[] {"additive-5pt", "additive-5pt-compact", "rating-0-10"}) {
+      JudgeTemplate t = JudgeTemplate.load(TestConf.conf(), name, "judge.template");
+      for (double v = t.scoreMin(); v <= t.scoreMax(); v++) {
+        assertThat(t.parser().parse("Because.\n" + t.formatScore(v)).score()).as(name + " " + v).isEqualTo(v);
+        assertThat(t.parser().parse(t.formatScore(v) + "\n" + t.formatScore(v)).status()).as(name)
+            .isEqualTo(ScoreParser.Status.MULTIPLE_SCORES);
+      }
+    }
+  }
+
   private Path write(String name, String kind, String template, String regex, String format, String type)
       throws Exception {
     Path f = dir.resolve(name);
