@@ -6,7 +6,9 @@ import java.util.Map;
  * An independent, deliberately naive Llama forward in plain Java (double accumulation, explicit loops, no DJL),
  * written from HF's modeling code semantics: RMSNorm, rotate_half RoPE (with llama3/linear scaling via
  * {@link Rope#inverseFrequencies}), GQA where head h reads kv head h / groups, causal softmax, SwiGLU, tied or
- * untied lm_head, optional q/k/v bias. Used to check the DJL implementation's logits.
+ * untied lm_head, optional q/k/v bias, and the optional sliding window of Mistral (HF's eager/sdpa mask: query i
+ * sees key j when 0 <= i - j < sliding_window, so a window of W covers the token itself and the W - 1 before it).
+ * Used to check the DJL implementation's logits.
  */
 final class ReferenceLlama {
   private final ModelArch a;
@@ -46,9 +48,10 @@ final class ReferenceLlama {
       for (int head = 0; head < nq; head++) {
         int kvh = head / (nq / nkv);
         for (int i = 0; i < t; i++) {
+          int first = firstKey(i);
           double[] s = new double[i + 1];
           double max = Double.NEGATIVE_INFINITY;
-          for (int j = 0; j <= i; j++) {
+          for (int j = first; j <= i; j++) {
             double dot = 0;
             for (int c = 0; c < hd; c++) {
               dot += q[i][head * hd + c] * k[j][kvh * hd + c];
@@ -57,11 +60,11 @@ final class ReferenceLlama {
             max = Math.max(max, s[j]);
           }
           double z = 0;
-          for (int j = 0; j <= i; j++) {
+          for (int j = first; j <= i; j++) {
             s[j] = Math.exp(s[j] - max);
             z += s[j];
           }
-          for (int j = 0; j <= i; j++) {
+          for (int j = first; j <= i; j++) {
             for (int c = 0; c < hd; c++) {
               att[i][head * hd + c] += s[j] / z * v[j][kvh * hd + c];
             }
@@ -85,6 +88,12 @@ final class ReferenceLlama {
     double[][] fin = norm(h, w.get("model.norm.weight"));
     float[] head = a.tieWordEmbeddings() ? emb : w.get("lm_head.weight");
     return linear(fin, head, null, a.vocabSize());
+  }
+
+  /** The first key query {@code i} attends: 0, or the start of its sliding window. */
+  private int firstKey(int i) {
+    Integer window = a.slidingWindow();
+    return window == null || window <= 0 ? 0 : Math.max(0, i - window + 1);
   }
 
   /** HF's rope init, written independently: default, "linear" and "llama3" (vectorised-style selects). */
