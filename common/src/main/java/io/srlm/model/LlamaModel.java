@@ -39,6 +39,7 @@ public final class LlamaModel implements AutoCloseable {
   private final NDArray sinTable;
   private final NDArray rotate;
   private final int ropeLength;
+  private final Fused fused;
   private Adapters adapters;
 
   /**
@@ -49,14 +50,16 @@ public final class LlamaModel implements AutoCloseable {
       int ropeLength) {
     this.arch = arch;
     this.manager = manager;
-    this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
     this.dtype = dtype;
     this.ropeLength = ropeLength;
+    Map<String, NDArray> named = new LinkedHashMap<>(weights);
+    checkWeights(named);
+    this.fused = Fused.join(arch, manager, named);
+    this.weights = Collections.unmodifiableMap(named);
     NDArray[] t = Rope.tables(arch, ropeLength, manager);
     this.cosTable = t[0].toType(dtype, false);
     this.sinTable = t[1].toType(dtype, false);
     this.rotate = Rope.rotateHalfMatrix(arch.headDim(), manager, dtype);
-    checkWeights();
   }
 
   public ModelArch arch() {
@@ -110,13 +113,24 @@ public final class LlamaModel implements AutoCloseable {
     NDArray flat = positions.flatten();
     NDArray cos = cosTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
     NDArray sin = sinTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
+    // Joined projections when no weight takes gradients (the HF-named weights are views of the joined ones).
+    boolean join = !training && !w("model.layers.0.self_attn.q_proj.weight").hasGradient();
     for (int l = 0; l < arch.numLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray a = rmsNorm(h, w(p + "input_layernorm.weight"));
-      h = h.add(attention(a, l, p + "self_attn.", cos, sin, mask, cache, training));
+      h = h.add(attention(a, l, p + "self_attn.", cos, sin, mask, cache, training, join));
       NDArray m = rmsNorm(h, w(p + "post_attention_layernorm.weight"));
-      NDArray gate = proj(m, l, p + "mlp.", "gate_proj", arch.mlpBias(), training);
-      NDArray up = proj(m, l, p + "mlp.", "up_proj", arch.mlpBias(), training);
+      NDArray gate;
+      NDArray up;
+      if (join) {
+        NDArray gu = m.getNDArrayInternal().linear(m, fused.gateUp(l), fused.gateUpBias(l)).get(0);
+        long f = arch.intermediateSize();
+        gate = withAdapter(gu.get(new NDIndex("..., :{}", f)), l, "gate_proj", m, false);
+        up = withAdapter(gu.get(new NDIndex("..., {}:", f)), l, "up_proj", m, false);
+      } else {
+        gate = proj(m, l, p + "mlp.", "gate_proj", arch.mlpBias(), training);
+        up = proj(m, l, p + "mlp.", "up_proj", arch.mlpBias(), training);
+      }
       NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up); // silu(g) * u
       h = h.add(proj(act, l, p + "mlp.", "down_proj", arch.mlpBias(), training));
     }
@@ -130,18 +144,30 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   private NDArray attention(NDArray x, int layer, String p, NDArray cos, NDArray sin, NDArray mask, KvCache cache,
-      boolean training) {
+      boolean training, boolean join) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int kv = arch.numKvHeads();
     int g = arch.groups();
     int hd = arch.headDim();
-    NDArray q = proj(x, layer, p, "q_proj", arch.qkvBias(), training).reshape(b, t, kv, g, hd)
-        .transpose(0, 2, 3, 1, 4); // (B, KV, G, T, hd)
-    NDArray k = proj(x, layer, p, "k_proj", arch.qkvBias(), training).reshape(b, t, kv, hd)
-        .transpose(0, 2, 1, 3); // (B, KV, T, hd)
-    NDArray v = proj(x, layer, p, "v_proj", arch.qkvBias(), training).reshape(b, t, kv, hd)
-        .transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    NDArray qp;
+    NDArray kp;
+    NDArray vp;
+    if (join) {
+      long nq = (long) arch.numHeads() * hd;
+      long nkv = (long) kv * hd;
+      NDArray qkv = x.getNDArrayInternal().linear(x, fused.qkv(layer), fused.qkvBias(layer)).get(0);
+      qp = withAdapter(qkv.get(new NDIndex("..., :{}", nq)), layer, "q_proj", x, false);
+      kp = withAdapter(qkv.get(new NDIndex("..., {}:{}", nq, nq + nkv)), layer, "k_proj", x, false);
+      vp = withAdapter(qkv.get(new NDIndex("..., {}:", nq + nkv)), layer, "v_proj", x, false);
+    } else {
+      qp = proj(x, layer, p, "q_proj", arch.qkvBias(), training);
+      kp = proj(x, layer, p, "k_proj", arch.qkvBias(), training);
+      vp = proj(x, layer, p, "v_proj", arch.qkvBias(), training);
+    }
+    NDArray q = qp.reshape(b, t, kv, g, hd).transpose(0, 2, 3, 1, 4); // (B, KV, G, T, hd)
+    NDArray k = kp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    NDArray v = vp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
     NDArray cos5 = cos.expandDims(1); // (B, 1, 1, T, hd)
     NDArray sin5 = sin.expandDims(1);
     q = q.mul(cos5).add(q.matMul(rotate).mul(sin5));
@@ -162,11 +188,14 @@ public final class LlamaModel implements AutoCloseable {
   private NDArray proj(NDArray x, int layer, String prefix, String name, boolean bias, boolean training) {
     NDArray wt = w(prefix + name + ".weight");
     NDArray bs = bias ? w(prefix + name + ".bias") : null;
-    NDArray y = x.getNDArrayInternal().linear(x, wt, bs).get(0);
+    return withAdapter(x.getNDArrayInternal().linear(x, wt, bs).get(0), layer, name, x, training);
+  }
+
+  private NDArray withAdapter(NDArray y, int layer, String name, NDArray x, boolean training) {
     if (adapters != null) {
       NDArray delta = adapters.delta(layer, name, x, training);
       if (delta != null) {
-        y = y.add(delta);
+        return y.add(delta);
       }
     }
     return y;
@@ -187,7 +216,7 @@ public final class LlamaModel implements AutoCloseable {
     return a;
   }
 
-  private void checkWeights() {
+  private void checkWeights(Map<String, NDArray> weights) {
     int d = arch.hiddenSize();
     int q = arch.numHeads() * arch.headDim();
     int kv = arch.numKvHeads() * arch.headDim();
