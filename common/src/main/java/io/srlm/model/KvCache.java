@@ -17,10 +17,15 @@ final class KvCache implements AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
   private final long[] lengths;
+  private final Fused joined;
 
-  /** @param capacity the most positions the cache will hold (prompt width + new tokens) */
-  KvCache(NDManager parent, int layers, long capacity) {
+  /**
+   * @param capacity the most positions the cache will hold (prompt width + new tokens)
+   * @param joined joined projections the forwards of this call may use, or null
+   */
+  KvCache(NDManager parent, int layers, long capacity, Fused joined) {
     this.manager = parent.newSubManager();
+    this.joined = joined;
     this.capacity = capacity;
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
@@ -65,6 +70,10 @@ final class KvCache implements AutoCloseable {
       keys[l] = nk;
       values[l] = nv;
     }
+  }
+
+  Fused joined() {
+    return joined;
   }
 
   long length() {

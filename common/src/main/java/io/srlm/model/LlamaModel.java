@@ -39,7 +39,6 @@ public final class LlamaModel implements AutoCloseable {
   private final NDArray sinTable;
   private final NDArray rotate;
   private final int ropeLength;
-  private final Fused fused;
   private Adapters adapters;
 
   /**
@@ -52,10 +51,8 @@ public final class LlamaModel implements AutoCloseable {
     this.manager = manager;
     this.dtype = dtype;
     this.ropeLength = ropeLength;
-    Map<String, NDArray> named = new LinkedHashMap<>(weights);
-    checkWeights(named);
-    this.fused = Fused.join(arch, manager, named);
-    this.weights = Collections.unmodifiableMap(named);
+    this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+    checkWeights(this.weights);
     NDArray[] t = Rope.tables(arch, ropeLength, manager);
     this.cosTable = t[0].toType(dtype, false);
     this.sinTable = t[1].toType(dtype, false);
@@ -76,6 +73,11 @@ public final class LlamaModel implements AutoCloseable {
 
   public int ropeLength() {
     return ropeLength;
+  }
+
+  /** Joined q/k/v and gate/up copies of the current weights, in {@code m} (for one generate() call). */
+  Fused joinProjections(NDManager m) {
+    return Fused.join(arch, m, weights);
   }
 
   /** HF-named weights (read-only view; the arrays are live). */
@@ -113,12 +115,14 @@ public final class LlamaModel implements AutoCloseable {
     NDArray flat = positions.flatten();
     NDArray cos = cosTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
     NDArray sin = sinTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
-    // Joined projections when no weight takes gradients (the HF-named weights are views of the joined ones).
-    boolean join = !training && !w("model.layers.0.self_attn.q_proj.weight").hasGradient();
+    // Joined projections (a generate() call's copy, carried by its cache) when no weight takes gradients.
+    Fused fused = cache == null || training || w("model.layers.0.self_attn.q_proj.weight").hasGradient() ? null
+        : cache.joined();
+    boolean join = fused != null;
     for (int l = 0; l < arch.numLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray a = rmsNorm(h, w(p + "input_layernorm.weight"));
-      h = h.add(attention(a, l, p + "self_attn.", cos, sin, mask, cache, training, join));
+      h = h.add(attention(a, l, p + "self_attn.", cos, sin, mask, cache, training, fused));
       NDArray m = rmsNorm(h, w(p + "post_attention_layernorm.weight"));
       NDArray gate;
       NDArray up;
@@ -144,7 +148,7 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   private NDArray attention(NDArray x, int layer, String p, NDArray cos, NDArray sin, NDArray mask, KvCache cache,
-      boolean training, boolean join) {
+      boolean training, Fused fused) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int kv = arch.numKvHeads();
@@ -153,7 +157,7 @@ public final class LlamaModel implements AutoCloseable {
     NDArray qp;
     NDArray kp;
     NDArray vp;
-    if (join) {
+    if (fused != null) {
       long nq = (long) arch.numHeads() * hd;
       long nkv = (long) kv * hd;
       NDArray qkv = x.getNDArrayInternal().linear(x, fused.qkv(layer), fused.qkvBias(layer)).get(0);
