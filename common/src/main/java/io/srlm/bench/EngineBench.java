@@ -147,7 +147,8 @@ public final class EngineBench {
           addGen(gen, m, "greedy", b, greedy, o, ceil, peak);
           double wall = (1 / sampled.tokPerSec() - 1 / greedy.tokPerSec()) * 1e6;
           double cpu = (1 / sampled.tokPerCpuSec() - 1 / greedy.tokPerCpuSec()) * 1e6;
-          samp.row(m.name(), m.model().manager().getDevice(), m.model().dtype(), b, sampled.tokPerSec(),
+          samp.row(m.name(), m.model().manager().getDevice().toString(), m.model().dtype().toString(), b,
+              sampled.tokPerSec(),
               greedy.tokPerSec(), sampled.tokPerSec() / greedy.tokPerSec(),
               sampled.tokPerCpuSec() / greedy.tokPerCpuSec(), wall, cpu,
               100 * (cpu / 1e6) * sampled.tokPerCpuSec());

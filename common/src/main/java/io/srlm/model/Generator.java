@@ -192,7 +192,7 @@ public final class Generator {
           NDArray ids = step.create(next, new Shape(live.length, 1));
           NDArray mask = window != null && window > 0 && cached + 1 > window
               ? Batches.mask(step, livePads, cached, 1, window)
-              : padMask.get(step, new NDIndex("..., :{}", cached + 1));
+              : noPadding(livePads) ? null : padMask.get(step, new NDIndex("..., :{}", cached + 1));
           NDArray hidden = model.forward(ids, Batches.positions(step, livePads, cached, 1), mask, cache, false);
           picked = sampler.pick(lastLogits(hidden), liveParams, liveRngs, done);
         }
@@ -211,6 +211,15 @@ public final class Generator {
   /** (B, T, D) hidden -> (B, V) logits of the last position, on the device. */
   private NDArray lastLogits(NDArray hidden) {
     return model.logits(hidden.get(new NDIndex(":, -1, :")));
+  }
+
+  private static boolean noPadding(int[] pads) {
+    for (int p : pads) {
+      if (p != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean contains(int[] a, int v) {

@@ -1,6 +1,7 @@
 package io.srlm.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -100,7 +101,7 @@ public final class LlamaModel implements AutoCloseable {
    * @param ids (B, T) int64 token ids
    * @param positions (B, T) int64 position ids (0 at each row's first real token)
    * @param mask (B, 1, 1, T, S) f32 additive mask: 0 where a query may attend a key, a large negative otherwise;
-   *     S = cached length + T
+   *     S = cached length + T; null when every query may attend every key (one decode step without padding)
    * @param cache KV cache to read and extend, or null
    * @param training enables adapter dropout
    * @return (B, T, D) final hidden states (after the last RMSNorm)
@@ -129,8 +130,9 @@ public final class LlamaModel implements AutoCloseable {
       if (join) {
         NDArray gu = m.getNDArrayInternal().linear(m, fused.gateUp(l), fused.gateUpBias(l)).get(0);
         long f = arch.intermediateSize();
-        gate = withAdapter(gu.get(new NDIndex("..., :{}", f)), l, "gate_proj", m, false);
-        up = withAdapter(gu.get(new NDIndex("..., {}:", f)), l, "up_proj", m, false);
+        NDList parts = gu.split(new long[] {f}, 2);
+        gate = withAdapter(parts.get(0), l, "gate_proj", m, false);
+        up = withAdapter(parts.get(1), l, "up_proj", m, false);
       } else {
         gate = proj(m, l, p + "mlp.", "gate_proj", arch.mlpBias(), training);
         up = proj(m, l, p + "mlp.", "up_proj", arch.mlpBias(), training);
@@ -161,9 +163,10 @@ public final class LlamaModel implements AutoCloseable {
       long nq = (long) arch.numHeads() * hd;
       long nkv = (long) kv * hd;
       NDArray qkv = x.getNDArrayInternal().linear(x, fused.qkv(layer), fused.qkvBias(layer)).get(0);
-      qp = withAdapter(qkv.get(new NDIndex("..., :{}", nq)), layer, "q_proj", x, false);
-      kp = withAdapter(qkv.get(new NDIndex("..., {}:{}", nq, nq + nkv)), layer, "k_proj", x, false);
-      vp = withAdapter(qkv.get(new NDIndex("..., {}:", nq + nkv)), layer, "v_proj", x, false);
+      NDList parts = qkv.split(new long[] {nq, nq + nkv}, 2); // one call, three views
+      qp = withAdapter(parts.get(0), layer, "q_proj", x, false);
+      kp = withAdapter(parts.get(1), layer, "k_proj", x, false);
+      vp = withAdapter(parts.get(2), layer, "v_proj", x, false);
     } else {
       qp = proj(x, layer, p, "q_proj", arch.qkvBias(), training);
       kp = proj(x, layer, p, "k_proj", arch.qkvBias(), training);
@@ -182,7 +185,10 @@ public final class LlamaModel implements AutoCloseable {
       v = kvAll[1];
     }
     NDArray scores = q.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)); // (B, KV, G, T, S)
-    scores = scores.toType(DataType.FLOAT32, false).mul(1.0 / Math.sqrt(hd)).add(mask);
+    scores = scores.toType(DataType.FLOAT32, false).mul(1.0 / Math.sqrt(hd));
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
     NDArray probs = scores.softmax(-1).toType(dtype, false);
     NDArray out = probs.matMul(v.expandDims(2)); // (B, KV, G, T, hd)
     out = out.transpose(0, 3, 1, 2, 4).reshape(b, t, (long) kv * g * hd); // (B, T, H*hd)
