@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
+import io.srlm.model.Devices;
 import io.srlm.model.EngineOptions;
 import io.srlm.model.LanguageModel;
 import io.srlm.model.LlamaModel;
@@ -50,11 +51,20 @@ public final class BenchModels {
   public static final ModelArch D512 = new ModelArch("llama", 8192, 512, 1408, 8, 8, 8, 64, 1e-5, 10000.0, null,
       1024, false, false, false, false, null);
 
-  /** The random architecture of a bench model name (20m or d512). */
+  /** Karpathy's stories15M shape: d=288, 6 layers, 6 heads of 48, SwiGLU ffn 768, vocab 32000, tied (~24M). */
+  public static final ModelArch STORIES15M = new ModelArch("llama", 32000, 288, 768, 6, 6, 6, 48, 1e-5, 10000.0,
+      null, 1024, true, false, false, false, null);
+  /** TinyLlama-1.1B's shape: d=2048, 22 layers, 32 heads of 64 with 4 KV heads, ffn 5632, vocab 32000, untied. */
+  public static final ModelArch TINYLLAMA = new ModelArch("llama", 32000, 2048, 5632, 22, 32, 4, 64, 1e-5, 10000.0,
+      null, 2048, false, false, false, false, null);
+
+  /** The random architecture of a bench model name (20m, d512, stories15m or tinyllama). */
   public static ModelArch randomArch(String name) {
     return switch (name) {
       case "20m" -> MEDIUM;
       case "d512" -> D512;
+      case "stories15m" -> STORIES15M;
+      case "tinyllama" -> TINYLLAMA;
       default -> throw new IllegalArgumentException("not a random bench model: " + name);
     };
   }
@@ -161,18 +171,33 @@ public final class BenchModels {
 
   /** Loads an HF model directory (e.g. the tiny model) on the CPU in f32. */
   public static Loaded load(String name, Path dir, int threads) {
+    return load(name, dir, threads, "cpu", "f32");
+  }
+
+  /** Loads an HF model directory on {@code device} (cpu, cuda[:N], auto) in {@code dtype} (f32, f16, auto). */
+  public static Loaded load(String name, Path dir, int threads, String device, String dtype) {
     if (!Files.isDirectory(dir)) {
       throw Errors.model(dir.toString(), "the bench model directory does not exist",
           "pass an existing HF model directory with --model, or leave --model out to create the tiny model");
     }
-    LanguageModel lm = LanguageModel.load(dir, new EngineOptions("cpu", "f32", threads, 16));
+    LanguageModel lm = LanguageModel.load(dir, new EngineOptions(device, dtype, threads, 16));
     return new Loaded(name, lm.model(), lm.padId(), lm);
   }
 
   /** A Llama of this architecture with N(0, 0.02) weights and unit norms, in its own manager (f32, CPU). */
   public static Loaded random(String name, ModelArch a, int seed) {
+    return random(name, a, seed, "cpu", "f32");
+  }
+
+  /**
+   * A Llama of this architecture with N(0, 0.02) weights and unit norms on {@code device} (cpu, cuda[:N], auto)
+   * in {@code dtype} (f32, f16, auto; drawn in f32, then cast), in its own manager.
+   */
+  public static Loaded random(String name, ModelArch a, int seed, String device, String dtype) {
     Engine.getInstance().setRandomSeed(seed);
-    NDManager m = NDManager.newBaseManager();
+    ai.djl.Device dev = Devices.resolve(device);
+    DataType type = Devices.dtype(dtype, dev);
+    NDManager m = NDManager.newBaseManager(dev);
     try {
       Map<String, NDArray> w = new LinkedHashMap<>();
       int d = a.hiddenSize();
@@ -196,7 +221,14 @@ public final class BenchModels {
         w.put(p + "mlp.down_proj.weight", normal(m, d, f));
       }
       w.put("model.norm.weight", m.ones(new Shape(d)));
-      LlamaModel model = new LlamaModel(a, m, w, DataType.FLOAT32, a.maxPosition());
+      if (type != DataType.FLOAT32) {
+        for (Map.Entry<String, NDArray> e : w.entrySet()) {
+          NDArray f32 = e.getValue();
+          e.setValue(f32.toType(type, false));
+          f32.close();
+        }
+      }
+      LlamaModel model = new LlamaModel(a, m, w, type, a.maxPosition());
       return new Loaded(name, model, 0, model);
     } catch (RuntimeException e) {
       m.close();

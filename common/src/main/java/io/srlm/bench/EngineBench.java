@@ -28,8 +28,10 @@ public final class EngineBench {
   public static final String TINY = "tiny";
   public static final String MEDIUM = "20m";
   public static final String D512 = "d512";
+  public static final String STORIES = "stories15m";
+  public static final String TINYLLAMA = "tinyllama";
   /** The model names the engine and train benches accept. */
-  public static final List<String> MODELS = List.of(TINY, MEDIUM, D512);
+  public static final List<String> MODELS = List.of(TINY, MEDIUM, D512, STORIES, TINYLLAMA);
   static final double TEMPERATURE = 0.7;
   static final double TOP_P = 0.9;
 
@@ -47,11 +49,16 @@ public final class EngineBench {
    * @param compareThreads also measure 1 vs 2 threads (generation at batch 8)
    * @param peakGflopsPerCore physical fp32 peak per core for the "% of peak" column; 0 = no such column
    * @param tinyModel an existing model directory to use as "tiny" (null: create the built-in tiny model)
+   * @param device cpu, cuda[:N] or auto (engine.device semantics)
+   * @param dtype f32, f16 or auto (f16 on CUDA, f32 on the CPU)
    */
   public record Options(int threads, List<Integer> batchSizes, int newTokens, int promptTokens, int scoreTokens,
       int longTokens, int matmulSize, List<String> models, int warmup, int reps, boolean compareThreads,
-      double peakGflopsPerCore, Path tinyModel) {
+      double peakGflopsPerCore, Path tinyModel, String device, String dtype) {
     public Options {
+      check(List.of("cpu", "cuda", "auto").contains(device) || device.matches("cuda:\\d+"), "--device",
+          "must be cpu, cuda, cuda:N or auto", device);
+      check(List.of("f32", "f16", "auto").contains(dtype), "--dtype", "must be f32, f16 or auto", dtype);
       batchSizes = List.copyOf(batchSizes);
       models = List.copyOf(models);
       check(newTokens >= 2, "--new-tokens", "must be at least 2 (decode is timed against a 1-token run)", newTokens);
@@ -91,7 +98,7 @@ public final class EngineBench {
     try {
       for (String name : o.models()) {
         loaded.put(name, name.equals(TINY) ? tiny(cfg, o, scratch, configured)
-            : BenchModels.random(name, BenchModels.randomArch(name), 17));
+            : BenchModels.random(name, BenchModels.randomArch(name), 17, o.device(), o.dtype()));
       }
       models(report, loaded.values());
       double overhead = MatmulBench.opOverheadMicros(1, 5);
@@ -125,10 +132,12 @@ public final class EngineBench {
       if (peak > 0) {
         genCols.add("% peak");
       }
-      genCols.addAll(List.of("compute ms/step", "busy %", "tok/CPU-s", "% ceiling (CPU)"));
+      genCols.addAll(List.of("compute ms/step", "busy %", "tok/CPU-s", "% ceiling (CPU)", "peak MiB",
+          "after MiB"));
       BenchReport.Section gen = report.section("generation (decode, threads=" + threads + ")",
           genCols.toArray(new String[0]));
-      BenchReport.Section samp = report.section("host-side sampling cost (sampled minus greedy)", "model", "batch",
+      BenchReport.Section samp = report.section("sampled (T=0.7, top-p 0.9) vs greedy decode", "model", "device",
+          "dtype", "batch", "sampled tok/s", "greedy tok/s", "sampled/greedy", "sampled/greedy (CPU)",
           "us/token (wall)", "us/token (CPU)", "% of sampled step (CPU)");
       for (BenchModels.Loaded m : loaded.values()) {
         for (int b : o.batchSizes()) {
@@ -138,7 +147,11 @@ public final class EngineBench {
           addGen(gen, m, "greedy", b, greedy, o, ceil, peak);
           double wall = (1 / sampled.tokPerSec() - 1 / greedy.tokPerSec()) * 1e6;
           double cpu = (1 / sampled.tokPerCpuSec() - 1 / greedy.tokPerCpuSec()) * 1e6;
-          samp.row(m.name(), b, wall, cpu, 100 * (cpu / 1e6) * sampled.tokPerCpuSec());
+          samp.row(m.name(), m.model().manager().getDevice().toString(), m.model().dtype().toString(), b,
+              sampled.tokPerSec(),
+              greedy.tokPerSec(), sampled.tokPerSec() / greedy.tokPerSec(),
+              sampled.tokPerCpuSec() / greedy.tokPerCpuSec(), wall, cpu,
+              100 * (cpu / 1e6) * sampled.tokPerCpuSec());
         }
       }
       gen.note("prefill = generate() with 1 new token (the prompt's forward, building the KV cache, and one "
@@ -155,9 +168,13 @@ public final class EngineBench {
           + "shared and wall-clock rates understate the engine; tok/CPU-s = decoded tokens per CPU-second (at one "
           + "thread, close to the idle-machine rate); % ceiling (CPU) = model GFLOP per CPU-second over the "
           + "ceiling's GFLOP/CPU-s, the ratio that survives a shared machine");
-      samp.note("us/token = 1/(sampled decode rate) - 1/(greedy decode rate), from wall time and from CPU time: "
-          + "the host's softmax, top-p sort and draw over the vocabulary, per row per step (random weights give "
-          + "near-uniform distributions: the worst case for top-p)");
+      samp.note("sampled/greedy = decode tok/s sampled over greedy at the same batch, measured back to back (on a "
+          + "shared machine the CPU-time ratio is the steadier one); us/token = 1/(sampled decode rate) - "
+          + "1/(greedy decode rate): what picking by temperature/top-p costs over argmax, per row per step (random "
+          + "weights give near-uniform distributions, whose nucleus is most of the vocabulary: the worst case for "
+          + "top-p)");
+      gen.note("peak / after MiB: " + PeakMemory.describe(loaded.values().iterator().next().model().manager()
+          .getDevice()));
 
       if (o.longTokens() > 0) {
         BenchReport.Section len = report.section("decode length scaling (greedy, batch 8)", "model",
@@ -273,7 +290,7 @@ public final class EngineBench {
     } else if (!Files.isDirectory(dir)) {
       throw Errors.model(dir.toString(), "the --model directory does not exist", "pass an HF model directory");
     }
-    return BenchModels.load(TINY, dir, threads);
+    return BenchModels.load(TINY, dir, threads, o.device(), o.dtype());
   }
 
   private static void addGen(BenchReport.Section gen, BenchModels.Loaded m, String sampling, int b, Decode d,
@@ -291,11 +308,14 @@ public final class EngineBench {
     row.add(d.busy());
     row.add(d.tokPerCpuSec());
     row.add(100 * d.tokPerCpuSec() * flops / 1e9 / ceil.gflopsPerCpuSecond());
+    row.add(d.peakMib());
+    row.add(d.afterMib());
     gen.row(row.toArray());
   }
 
   /** Timings of one generation setting: medians of generate() with 1 and with newTokens tokens. */
-  record Decode(int batch, int newTokens, int threads, Timing.Sample one, Timing.Sample full) {
+  record Decode(int batch, int newTokens, int threads, Timing.Sample one, Timing.Sample full, double peakMib,
+      double afterMib) {
     double prefill() {
       return one.wall();
     }
@@ -336,6 +356,8 @@ public final class EngineBench {
 
   static Decode decode(BenchModels.Loaded m, int batch, int promptTokens, int newTokens, boolean greedy, int warmup,
       int reps) {
+    ai.djl.Device device = m.model().manager().getDevice();
+    PeakMemory.reset(device);
     Generator g = new Generator(m.model(), BenchModels.noEos(m.padId()), batch);
     List<GenerationRequest> one = requests(m, batch, promptTokens, params(greedy, 1));
     List<GenerationRequest> full = requests(m, batch, promptTokens, params(greedy, newTokens));
@@ -349,7 +371,9 @@ public final class EngineBench {
       t1[r] = Timing.measure(inner, () -> g.generate(one));
       tn[r] = Timing.measure(inner, () -> g.generate(full));
     }
-    return new Decode(batch, newTokens, JniUtils.getNumThreads(), Timing.median(t1), Timing.median(tn));
+    double peak = PeakMemory.peakMib(device);
+    return new Decode(batch, newTokens, JniUtils.getNumThreads(), Timing.median(t1), Timing.median(tn), peak,
+        PeakMemory.afterMib(device));
   }
 
   static SamplingParams params(boolean greedy, int newTokens) {

@@ -37,8 +37,10 @@ public final class TrainBench {
   private TrainBench() {}
 
   public record Options(int threads, List<String> models, int batchSize, int dpoBatchSize, int seqLen, int steps,
-      int warmupSteps, int matmulSize, Path model) {
+      int warmupSteps, int matmulSize, Path model, String device) {
     public Options {
+      EngineBench.check(java.util.List.of("cpu", "cuda", "auto").contains(device) || device.matches("cuda:\\d+"),
+          "--device", "must be cpu, cuda, cuda:N or auto", device);
       models = List.copyOf(models);
       EngineBench.checkModels(models);
       EngineBench.check(batchSize >= 1, "--batch-size", "must be at least 1", batchSize);
@@ -67,9 +69,9 @@ public final class TrainBench {
           } else if (!Files.isDirectory(dir)) {
             throw Errors.model(dir.toString(), "the --model directory does not exist", "pass an HF model directory");
           }
-          loaded.put(name, BenchModels.load(name, dir, configured));
+          loaded.put(name, BenchModels.load(name, dir, configured, o.device(), "f32"));
         } else {
-          loaded.put(name, BenchModels.random(name, BenchModels.randomArch(name), 23));
+          loaded.put(name, BenchModels.random(name, BenchModels.randomArch(name), 23, o.device(), "f32"));
         }
       }
       EngineBench.models(report, loaded.values());

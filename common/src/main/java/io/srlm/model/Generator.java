@@ -3,7 +3,6 @@ package io.srlm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.srlm.errors.Errors;
 import java.util.ArrayList;
@@ -14,9 +13,10 @@ import java.util.SplittableRandom;
 
 /**
  * Batched generation with a KV cache. Requests are sorted by prompt length and cut into batches (length
- * bucketing), left-padded, prefilled in one forward, then decoded one token per step. Each row samples from its
- * own seeded stream on the host, so results do not depend on batch composition. Finished rows are dropped from
- * the batch when at least half of it has finished. Every step runs in its own sub-manager.
+ * bucketing), left-padded, prefilled in one forward, then decoded one token per step into a KV cache allocated once
+ * per batch. Tokens are picked on the device by {@link DeviceSampler}; each row draws from its own seeded stream,
+ * so results do not depend on batch composition. Finished rows are dropped from the batch when at least half of it
+ * has finished. Every step runs in its own sub-manager, and everything a batch allocated is freed when it ends.
  */
 public final class Generator {
   private final LlamaModel model;
@@ -86,20 +86,33 @@ public final class Generator {
     String[] finish = new String[n];
     String[] stopText = new String[n];
     int[] eos = codec.eosIds();
-    int vocab = model.arch().vocabSize();
+    DeviceSampler sampler = new DeviceSampler();
     // Rows still in the device batch, mapped to request indices.
     int[] live = new int[n];
     for (int i = 0; i < n; i++) {
       live[i] = i;
     }
     int[] livePads = pads.clone();
-    try (NDManager gen = model.manager().newSubManager(); KvCache cache = new KvCache(gen, model.arch().numLayers())) {
-      float[] logits;
+    SamplingParams[] liveParams = new SamplingParams[n];
+    SplittableRandom[] liveRngs = rngs.clone();
+    for (int i = 0; i < n; i++) {
+      liveParams[i] = batch.get(i).params();
+    }
+    Integer window = model.arch().slidingWindow();
+    try (NDManager gen = model.manager().newSubManager();
+        KvCache cache = new KvCache(gen, model.arch().numLayers(), width + maxNew, model.joinProjections(gen))) {
+      // The padding part of every decode step's mask, built once: (B, 1, 1, 1, capacity), sliced per step.
+      NDArray padMask;
+      try (NDManager tmp = gen.newSubManager()) {
+        padMask = Batches.mask(tmp, pads, width + maxNew - 1, 1, null);
+        padMask.attach(gen);
+      }
+      int[] picked;
       try (NDManager step = gen.newSubManager()) {
         NDArray ids = step.create(flat, new Shape(n, width));
         NDArray hidden = model.forward(ids, Batches.positions(step, pads, 0, width),
-            Batches.mask(step, pads, 0, width, model.arch().slidingWindow()), cache, false);
-        logits = lastLogits(hidden);
+            Batches.mask(step, pads, 0, width, window), cache, false);
+        picked = sampler.pick(lastLogits(hidden), liveParams, liveRngs, null);
       }
       for (int t = 0; t < maxNew; t++) {
         int active = 0;
@@ -109,7 +122,7 @@ public final class Generator {
             continue;
           }
           GenerationRequest req = batch.get(i);
-          int tok = Sampler.pick(logits, j * vocab, vocab, req.params(), rngs[i]);
+          int tok = picked[j];
           if (contains(eos, tok)) {
             finish[i] = Generation.EOS;
             continue;
@@ -152,22 +165,36 @@ public final class Generator {
             }
           }
           try (NDManager step = gen.newSubManager()) {
-            cache.select(step.create(keepIdx));
+            NDArray rows = step.create(keepIdx);
+            cache.select(rows);
+            NDArray kept = padMask.get(gen, new NDIndex("{}", rows));
+            padMask.close();
+            padMask = kept;
           }
           live = keep;
           livePads = keepPads;
+          liveParams = new SamplingParams[active];
+          liveRngs = new SplittableRandom[active];
+          for (int j = 0; j < active; j++) {
+            liveParams[j] = batch.get(keep[j]).params();
+            liveRngs[j] = rngs[keep[j]];
+          }
         }
         long cached = cache.length();
         long[] next = new long[live.length];
+        boolean[] done = new boolean[live.length];
         for (int j = 0; j < live.length; j++) {
           int i = live[j];
-          next[j] = finish[i] == null ? generated[i][count[i] - 1] : codec.padId();
+          done[j] = finish[i] != null;
+          next[j] = done[j] ? codec.padId() : generated[i][count[i] - 1];
         }
         try (NDManager step = gen.newSubManager()) {
           NDArray ids = step.create(next, new Shape(live.length, 1));
-          NDArray hidden = model.forward(ids, Batches.positions(step, livePads, cached, 1),
-              Batches.mask(step, livePads, cached, 1, model.arch().slidingWindow()), cache, false);
-          logits = lastLogits(hidden);
+          NDArray mask = window != null && window > 0 && cached + 1 > window
+              ? Batches.mask(step, livePads, cached, 1, window)
+              : noPadding(livePads) ? null : padMask.get(step, new NDIndex("..., :{}", cached + 1));
+          NDArray hidden = model.forward(ids, Batches.positions(step, livePads, cached, 1), mask, cache, false);
+          picked = sampler.pick(lastLogits(hidden), liveParams, liveRngs, done);
         }
       }
     }
@@ -181,10 +208,18 @@ public final class Generator {
     return out;
   }
 
-  /** (B, T, D) hidden -> host f32 logits of the last position, (B * V). */
-  private float[] lastLogits(NDArray hidden) {
-    NDArray last = hidden.get(new NDIndex(":, -1, :"));
-    return model.logits(last).toType(DataType.FLOAT32, false).toFloatArray();
+  /** (B, T, D) hidden -> (B, V) logits of the last position, on the device. */
+  private NDArray lastLogits(NDArray hidden) {
+    return model.logits(hidden.get(new NDIndex(":, -1, :")));
+  }
+
+  private static boolean noPadding(int[] pads) {
+    for (int p : pads) {
+      if (p != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean contains(int[] a, int v) {

@@ -3,35 +3,58 @@ package io.srlm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
- * Per-layer key/value cache for incremental decoding: keys and values of shape (batch, kv_heads, seq, head_dim),
- * owned by the cache's own manager. Appending replaces (and closes) the previous arrays.
+ * Per-layer key/value cache for incremental decoding. Each layer's keys and values live in one buffer of shape
+ * (batch, kv_heads, capacity, head_dim), allocated at the layer's first append and written in place after that
+ * (no concatenation per step); forwards read a view of the filled part, created in the caller's (step) manager.
+ * The buffers belong to the cache's own manager, freed by {@link #close()}.
  */
 final class KvCache implements AutoCloseable {
   private final NDManager manager;
+  private final long capacity;
   private final NDArray[] keys;
   private final NDArray[] values;
+  private final long[] lengths;
+  private final Fused joined;
 
-  KvCache(NDManager parent, int layers) {
+  /**
+   * @param capacity the most positions the cache will hold (prompt width + new tokens)
+   * @param joined joined projections the forwards of this call may use, or null
+   */
+  KvCache(NDManager parent, int layers, long capacity, Fused joined) {
     this.manager = parent.newSubManager();
+    this.joined = joined;
+    this.capacity = capacity;
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
+    this.lengths = new long[layers];
   }
 
-  /** Appends (B, KV, T, hd) keys/values for a layer; returns the full (B, KV, S, hd) arrays. */
+  /**
+   * Writes (B, KV, T, hd) keys/values for a layer after the ones it holds; returns views of the filled
+   * (B, KV, S, hd) parts, attached to the manager of {@code k}.
+   */
   NDArray[] append(int layer, NDArray k, NDArray v) {
-    NDArray nk = keys[layer] == null ? k : keys[layer].concat(k, 2);
-    NDArray nv = values[layer] == null ? v : values[layer].concat(v, 2);
-    nk.attach(manager);
-    nv.attach(manager);
-    if (keys[layer] != null && keys[layer] != nk) {
-      keys[layer].close();
-      values[layer].close();
+    Shape s = k.getShape();
+    long t = s.get(2);
+    long at = lengths[layer];
+    if (at + t > capacity) {
+      throw new IllegalStateException("KV cache of " + capacity + " positions cannot take " + (at + t));
     }
-    keys[layer] = nk;
-    values[layer] = nv;
-    return new NDArray[] {nk, nv};
+    if (keys[layer] == null) {
+      Shape full = new Shape(s.get(0), s.get(1), capacity, s.get(3));
+      keys[layer] = manager.zeros(full, k.getDataType(), k.getDevice());
+      values[layer] = manager.zeros(full, v.getDataType(), v.getDevice());
+    }
+    NDIndex write = new NDIndex(":, :, {}:{}, :", at, at + t);
+    keys[layer].set(write, k);
+    values[layer].set(write, v);
+    lengths[layer] = at + t;
+    NDManager caller = k.getManager();
+    NDIndex read = new NDIndex(":, :, :{}, :", at + t);
+    return new NDArray[] {keys[layer].get(caller, read), values[layer].get(caller, read)};
   }
 
   /** Keeps only the given batch rows (int64 indices), e.g. after some sequences finished. */
@@ -40,10 +63,8 @@ final class KvCache implements AutoCloseable {
       if (keys[l] == null) {
         continue;
       }
-      NDArray nk = keys[l].get(new NDIndex("{}", rows));
-      NDArray nv = values[l].get(new NDIndex("{}", rows));
-      nk.attach(manager);
-      nv.attach(manager);
+      NDArray nk = keys[l].get(manager, new NDIndex("{}", rows));
+      NDArray nv = values[l].get(manager, new NDIndex("{}", rows));
       keys[l].close();
       values[l].close();
       keys[l] = nk;
@@ -51,8 +72,12 @@ final class KvCache implements AutoCloseable {
     }
   }
 
+  Fused joined() {
+    return joined;
+  }
+
   long length() {
-    return keys[0] == null ? 0 : keys[0].getShape().get(2);
+    return lengths[0];
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.srlm.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -49,14 +50,14 @@ public final class LlamaModel implements AutoCloseable {
       int ropeLength) {
     this.arch = arch;
     this.manager = manager;
-    this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
     this.dtype = dtype;
     this.ropeLength = ropeLength;
+    this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+    checkWeights(this.weights);
     NDArray[] t = Rope.tables(arch, ropeLength, manager);
     this.cosTable = t[0].toType(dtype, false);
     this.sinTable = t[1].toType(dtype, false);
     this.rotate = Rope.rotateHalfMatrix(arch.headDim(), manager, dtype);
-    checkWeights();
   }
 
   public ModelArch arch() {
@@ -73,6 +74,11 @@ public final class LlamaModel implements AutoCloseable {
 
   public int ropeLength() {
     return ropeLength;
+  }
+
+  /** Joined q/k/v and gate/up copies of the current weights, in {@code m} (for one generate() call). */
+  Fused joinProjections(NDManager m) {
+    return Fused.join(arch, m, weights);
   }
 
   /** HF-named weights (read-only view; the arrays are live). */
@@ -95,7 +101,7 @@ public final class LlamaModel implements AutoCloseable {
    * @param ids (B, T) int64 token ids
    * @param positions (B, T) int64 position ids (0 at each row's first real token)
    * @param mask (B, 1, 1, T, S) f32 additive mask: 0 where a query may attend a key, a large negative otherwise;
-   *     S = cached length + T
+   *     S = cached length + T; null when every query may attend every key (one decode step without padding)
    * @param cache KV cache to read and extend, or null
    * @param training enables adapter dropout
    * @return (B, T, D) final hidden states (after the last RMSNorm)
@@ -110,13 +116,27 @@ public final class LlamaModel implements AutoCloseable {
     NDArray flat = positions.flatten();
     NDArray cos = cosTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
     NDArray sin = sinTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
+    // Joined projections (a generate() call's copy, carried by its cache) when no weight takes gradients.
+    Fused fused = cache == null || training || w("model.layers.0.self_attn.q_proj.weight").hasGradient() ? null
+        : cache.joined();
+    boolean join = fused != null;
     for (int l = 0; l < arch.numLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray a = rmsNorm(h, w(p + "input_layernorm.weight"));
-      h = h.add(attention(a, l, p + "self_attn.", cos, sin, mask, cache, training));
+      h = h.add(attention(a, l, p + "self_attn.", cos, sin, mask, cache, training, fused));
       NDArray m = rmsNorm(h, w(p + "post_attention_layernorm.weight"));
-      NDArray gate = proj(m, l, p + "mlp.", "gate_proj", arch.mlpBias(), training);
-      NDArray up = proj(m, l, p + "mlp.", "up_proj", arch.mlpBias(), training);
+      NDArray gate;
+      NDArray up;
+      if (join) {
+        NDArray gu = m.getNDArrayInternal().linear(m, fused.gateUp(l), fused.gateUpBias(l)).get(0);
+        long f = arch.intermediateSize();
+        NDList parts = gu.split(new long[] {f}, 2);
+        gate = withAdapter(parts.get(0), l, "gate_proj", m, false);
+        up = withAdapter(parts.get(1), l, "up_proj", m, false);
+      } else {
+        gate = proj(m, l, p + "mlp.", "gate_proj", arch.mlpBias(), training);
+        up = proj(m, l, p + "mlp.", "up_proj", arch.mlpBias(), training);
+      }
       NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up); // silu(g) * u
       h = h.add(proj(act, l, p + "mlp.", "down_proj", arch.mlpBias(), training));
     }
@@ -130,18 +150,31 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   private NDArray attention(NDArray x, int layer, String p, NDArray cos, NDArray sin, NDArray mask, KvCache cache,
-      boolean training) {
+      boolean training, Fused fused) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int kv = arch.numKvHeads();
     int g = arch.groups();
     int hd = arch.headDim();
-    NDArray q = proj(x, layer, p, "q_proj", arch.qkvBias(), training).reshape(b, t, kv, g, hd)
-        .transpose(0, 2, 3, 1, 4); // (B, KV, G, T, hd)
-    NDArray k = proj(x, layer, p, "k_proj", arch.qkvBias(), training).reshape(b, t, kv, hd)
-        .transpose(0, 2, 1, 3); // (B, KV, T, hd)
-    NDArray v = proj(x, layer, p, "v_proj", arch.qkvBias(), training).reshape(b, t, kv, hd)
-        .transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    NDArray qp;
+    NDArray kp;
+    NDArray vp;
+    if (fused != null) {
+      long nq = (long) arch.numHeads() * hd;
+      long nkv = (long) kv * hd;
+      NDArray qkv = x.getNDArrayInternal().linear(x, fused.qkv(layer), fused.qkvBias(layer)).get(0);
+      NDList parts = qkv.split(new long[] {nq, nq + nkv}, 2); // one call, three views
+      qp = withAdapter(parts.get(0), layer, "q_proj", x, false);
+      kp = withAdapter(parts.get(1), layer, "k_proj", x, false);
+      vp = withAdapter(parts.get(2), layer, "v_proj", x, false);
+    } else {
+      qp = proj(x, layer, p, "q_proj", arch.qkvBias(), training);
+      kp = proj(x, layer, p, "k_proj", arch.qkvBias(), training);
+      vp = proj(x, layer, p, "v_proj", arch.qkvBias(), training);
+    }
+    NDArray q = qp.reshape(b, t, kv, g, hd).transpose(0, 2, 3, 1, 4); // (B, KV, G, T, hd)
+    NDArray k = kp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    NDArray v = vp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
     NDArray cos5 = cos.expandDims(1); // (B, 1, 1, T, hd)
     NDArray sin5 = sin.expandDims(1);
     q = q.mul(cos5).add(q.matMul(rotate).mul(sin5));
@@ -152,7 +185,10 @@ public final class LlamaModel implements AutoCloseable {
       v = kvAll[1];
     }
     NDArray scores = q.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)); // (B, KV, G, T, S)
-    scores = scores.toType(DataType.FLOAT32, false).mul(1.0 / Math.sqrt(hd)).add(mask);
+    scores = scores.toType(DataType.FLOAT32, false).mul(1.0 / Math.sqrt(hd));
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
     NDArray probs = scores.softmax(-1).toType(dtype, false);
     NDArray out = probs.matMul(v.expandDims(2)); // (B, KV, G, T, hd)
     out = out.transpose(0, 3, 1, 2, 4).reshape(b, t, (long) kv * g * hd); // (B, T, H*hd)
@@ -162,11 +198,14 @@ public final class LlamaModel implements AutoCloseable {
   private NDArray proj(NDArray x, int layer, String prefix, String name, boolean bias, boolean training) {
     NDArray wt = w(prefix + name + ".weight");
     NDArray bs = bias ? w(prefix + name + ".bias") : null;
-    NDArray y = x.getNDArrayInternal().linear(x, wt, bs).get(0);
+    return withAdapter(x.getNDArrayInternal().linear(x, wt, bs).get(0), layer, name, x, training);
+  }
+
+  private NDArray withAdapter(NDArray y, int layer, String name, NDArray x, boolean training) {
     if (adapters != null) {
       NDArray delta = adapters.delta(layer, name, x, training);
       if (delta != null) {
-        y = y.add(delta);
+        return y.add(delta);
       }
     }
     return y;
@@ -187,7 +226,7 @@ public final class LlamaModel implements AutoCloseable {
     return a;
   }
 
-  private void checkWeights() {
+  private void checkWeights(Map<String, NDArray> weights) {
     int d = arch.hiddenSize();
     int q = arch.numHeads() * arch.headDim();
     int kv = arch.numKvHeads() * arch.headDim();

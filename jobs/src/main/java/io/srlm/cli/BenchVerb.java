@@ -188,7 +188,8 @@ final class BenchVerb implements Callable<Integer> {
     int matmulSize;
 
     @Option(names = "--models", split = ",", defaultValue = "tiny,20m", paramLabel = "M,M",
-        description = "Some of tiny, 20m (d=384, 8 layers) and d512 (d=512, 8 layers; random weights)")
+        description = "Some of tiny, 20m (d=384, 8 layers), d512 (d=512, 8 layers), stories15m (d=288, 6 layers, "
+            + "vocab 32000) and tinyllama (the 1.1B shape; GPU); all but tiny have random weights")
     List<String> models;
 
     @Option(names = "--warmup", defaultValue = "1")
@@ -208,9 +209,17 @@ final class BenchVerb implements Callable<Integer> {
         + "instead of creating the built-in one")
     Path model;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "Where the models run: cpu, cuda, cuda:N or auto "
+        + "(default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "auto", description = "Model precision: f32, f16 (CUDA only) or auto "
+        + "(f16 on CUDA, f32 on the CPU; default: ${DEFAULT-VALUE})")
+    String dtype;
+
     EngineBench.Options engineOptions() {
       return new EngineBench.Options(threads, batchSizes, newTokens, promptTokens, scoreTokens, longTokens,
-          matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model);
+          matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model, device, dtype);
     }
 
     @Override
@@ -278,9 +287,13 @@ final class BenchVerb implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "An HF model directory instead of the tiny model")
     Path model;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "Where the models train: cpu, cuda, cuda:N or "
+        + "auto (f32 weights; default: ${DEFAULT-VALUE})")
+    String device;
+
     TrainBench.Options trainOptions() {
       return new TrainBench.Options(threads, models, batchSize, dpoBatchSize, seqLen, steps, warmupSteps,
-          matmulSize, model);
+          matmulSize, model, device);
     }
 
     @Override

@@ -1,0 +1,270 @@
+package io.srlm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Picks each row's next token with engine ops on the model's device; only a few numbers per row cross to the host,
+ * where the row's own seeded stream draws, so a row's tokens depend only on its logits and its seed (not on the
+ * batch it is in). The result is exact temperature / top-k / top-p sampling over the full vocabulary (the same
+ * distribution as {@link Sampler}: the nucleus is every token whose probability is at least the one at which the
+ * sorted cumulative mass reaches top_p, ties included):
+ *
+ * <ul>
+ *   <li>greedy rows: argmax on the device (lowest index among the maxima);
+ *   <li>rows with top_k in 1..{@value #MAX_CANDIDATES}: the top-k candidates and their full-vocabulary
+ *       probabilities come to the host, which applies top-p to them and draws (one uniform); when ties at the
+ *       k-th probability reach outside the candidates, the row falls back to the host sampler;
+ *   <li>other rows (top-p and/or a large top_k): rejection. Draw from the full softmax on the device (inverse CDF:
+ *       cumulative sum, count of cumulative values at or below u * total), then test the drawn token against the
+ *       nucleus there: it is in iff the mass of strictly more probable tokens is below top_p (and their count
+ *       below top_k). Accepted draws are exact samples of the nucleus; the acceptance rate is the nucleus mass
+ *       (at least top_p). After {@value #ROUNDS} rejected draws the row falls back to the host sampler, which
+ *       sorts the full row (rare: at most (1 - top_p)^{@value #ROUNDS} of the time).
+ * </ul>
+ *
+ * Uniforms are drawn lazily per row, so how many a row consumes depends only on that row. All arrays of a call live
+ * in the caller's step manager.
+ */
+final class DeviceSampler {
+  static final int MAX_CANDIDATES = 256;
+  static final int ROUNDS = 4;
+
+  /** How often each path ran (for tests and the bench). */
+  long greedy;
+  long candidates;
+  long accepted;
+  long rejected;
+  long fallbacks;
+
+  /**
+   * @param logits (B, V) last-position logits in any float type, on the model's device
+   * @param params each row's sampling parameters
+   * @param rngs each row's stream
+   * @param skip rows to leave alone (finished; their stream is not touched); may be null
+   * @return the picked token per row (-1 for skipped rows)
+   */
+  int[] pick(NDArray logits, SamplingParams[] params, SplittableRandom[] rngs, boolean[] skip) {
+    int b = params.length;
+    int vocab = (int) logits.getShape().get(1);
+    int[] out = new int[b];
+    Arrays.fill(out, -1);
+    int nGreedy = 0;
+    int nCand = 0;
+    int nRej = 0;
+    for (int i = 0; i < b; i++) {
+      if (skip != null && skip[i]) {
+        continue;
+      }
+      SamplingParams p = params[i];
+      if (p.greedy()) {
+        nGreedy++;
+      } else if (p.topK() > 0 && p.topK() <= MAX_CANDIDATES && p.topK() < vocab) {
+        nCand++;
+      } else {
+        nRej++;
+      }
+    }
+    if (nGreedy > 0) {
+      long[] best = logits.argMax(-1).toLongArray();
+      for (int i = 0; i < b; i++) {
+        if ((skip == null || !skip[i]) && params[i].greedy()) {
+          out[i] = (int) best[i];
+          greedy++;
+        }
+      }
+    }
+    if (nCand + nRej == 0) {
+      return out;
+    }
+    NDManager m = logits.getManager();
+    float[] invT = new float[b];
+    for (int i = 0; i < b; i++) {
+      invT[i] = params[i].greedy() ? 1f : (float) (1.0 / params[i].temperature());
+    }
+    NDArray scaled = logits.toType(DataType.FLOAT32, false).mul(m.create(invT, new Shape(b, 1)));
+    NDArray probs = scaled.softmax(-1); // (B, V) f32
+    if (nCand > 0) {
+      candidatePath(probs, params, rngs, skip, out, logits);
+    }
+    if (nRej > 0) {
+      rejectionPath(probs, params, rngs, skip, out, logits);
+    }
+    return out;
+  }
+
+  private static boolean isCandidateRow(SamplingParams p, int vocab) {
+    return !p.greedy() && p.topK() > 0 && p.topK() <= MAX_CANDIDATES && p.topK() < vocab;
+  }
+
+  private void candidatePath(NDArray probs, SamplingParams[] params, SplittableRandom[] rngs, boolean[] skip,
+      int[] out, NDArray logits) {
+    int b = params.length;
+    int vocab = (int) probs.getShape().get(1);
+    int k = 0;
+    for (int i = 0; i < b; i++) {
+      if ((skip == null || !skip[i]) && isCandidateRow(params[i], vocab)) {
+        k = Math.max(k, params[i].topK());
+      }
+    }
+    NDList top = probs.topK(k, -1, true, true); // values and indices, (B, k), sorted descending
+    float[] vals = top.get(0).toFloatArray();
+    long[] idx = top.get(1).toLongArray();
+    // Per row, how many tokens are at least as probable as its k-th candidate (ties beyond the candidates).
+    int[] rowK = new int[b];
+    float[] kth = new float[b];
+    for (int i = 0; i < b; i++) {
+      rowK[i] = Math.max(1, Math.min(k, params[i].topK()));
+      kth[i] = vals[i * k + rowK[i] - 1];
+    }
+    NDManager m = probs.getManager();
+    long[] atLeast = probs.gte(m.create(kth, new Shape(b, 1))).sum(new int[] {1}).toLongArray();
+    for (int i = 0; i < b; i++) {
+      if ((skip != null && skip[i]) || !isCandidateRow(params[i], vocab)) {
+        continue;
+      }
+      if (atLeast[i] > rowK[i]) {
+        out[i] = fallback(logits, i, params[i], rngs[i]);
+        continue;
+      }
+      out[i] = drawFromCandidates(vals, idx, i * k, rowK[i], params[i].topP(), rngs[i]);
+      candidates++;
+    }
+  }
+
+  /** Top-p within the k sorted candidates (ties kept), then one uniform over the kept ones in vocabulary order. */
+  static int drawFromCandidates(float[] vals, long[] idx, int off, int k, double topP, SplittableRandom rng) {
+    // The probabilities are the full-vocabulary ones, and top-p counts that mass (as Sampler does).
+    int keep = k;
+    if (topP < 1) {
+      double cum = 0;
+      for (int j = 0; j < k; j++) {
+        cum += vals[off + j];
+        if (cum >= topP) {
+          keep = j + 1;
+          break;
+        }
+      }
+      while (keep < k && vals[off + keep] == vals[off + keep - 1]) {
+        keep++; // ties at the threshold stay in
+      }
+    }
+    long[] ids = new long[keep];
+    double[] pr = new double[keep];
+    Integer[] order = new Integer[keep];
+    double kept = 0;
+    for (int j = 0; j < keep; j++) {
+      order[j] = j;
+      kept += vals[off + j];
+    }
+    Arrays.sort(order, (x, y) -> Long.compare(idx[off + x], idx[off + y]));
+    for (int j = 0; j < keep; j++) {
+      ids[j] = idx[off + order[j]];
+      pr[j] = vals[off + order[j]];
+    }
+    double u = rng.nextDouble() * kept;
+    double cum = 0;
+    for (int j = 0; j < keep; j++) {
+      cum += pr[j];
+      if (u < cum) {
+        return (int) ids[j];
+      }
+    }
+    return (int) ids[keep - 1];
+  }
+
+  private void rejectionPath(NDArray probs, SamplingParams[] params, SplittableRandom[] rngs, boolean[] skip,
+      int[] out, NDArray logits) {
+    int vocab = (int) probs.getShape().get(1);
+    int b = params.length;
+    int[] rows = new int[b];
+    int n = 0;
+    for (int i = 0; i < b; i++) {
+      if ((skip == null || !skip[i]) && !params[i].greedy() && !isCandidateRow(params[i], vocab)) {
+        rows[n++] = i;
+      }
+    }
+    rows = Arrays.copyOf(rows, n);
+    NDManager m = probs.getManager();
+    NDArray p = n == b ? probs : probs.get(new NDIndex("{}", m.create(toLong(rows))));
+    NDArray cum = p.cumSum(1);
+    for (int round = 0; round < ROUNDS && rows.length > 0; round++) {
+      float[] u = new float[rows.length];
+      for (int j = 0; j < rows.length; j++) {
+        u[j] = (float) rngs[rows[j]].nextDouble();
+      }
+      NDArray total = cum.get(new NDIndex(":, -1:"));
+      NDArray target = total.mul(m.create(u, new Shape(rows.length, 1)));
+      NDArray drawn = cum.lte(target).sum(new int[] {1}).minimum(vocab - 1).reshape(rows.length, 1); // (n, 1)
+      NDArray pd = p.gather(drawn, 1); // (n, 1)
+      NDArray above = p.gt(pd);
+      NDArray mass = p.mul(above).sum(new int[] {1}).div(total.squeeze(1));
+      long[] tok = drawn.toLongArray();
+      float[] massAbove = mass.toFloatArray();
+      long[] countAbove = needsCount(params, rows) ? above.sum(new int[] {1}).toLongArray() : null;
+      int[] again = new int[rows.length];
+      int na = 0;
+      for (int j = 0; j < rows.length; j++) {
+        SamplingParams sp = params[rows[j]];
+        boolean in = (sp.topP() >= 1 || massAbove[j] < sp.topP())
+            && (sp.topK() == 0 || countAbove == null || countAbove[j] < sp.topK());
+        if (in) {
+          out[rows[j]] = (int) tok[j];
+          accepted++;
+        } else {
+          again[na++] = j;
+          rejected++;
+        }
+      }
+      if (na == rows.length) {
+        continue;
+      }
+      int[] keep = Arrays.copyOf(again, na);
+      long[] keepIdx = new long[na];
+      int[] next = new int[na];
+      for (int j = 0; j < na; j++) {
+        keepIdx[j] = keep[j];
+        next[j] = rows[keep[j]];
+      }
+      if (na > 0) {
+        NDArray sel = m.create(keepIdx);
+        p = p.get(new NDIndex("{}", sel));
+        cum = cum.get(new NDIndex("{}", sel));
+      }
+      rows = next;
+    }
+    for (int i : rows) {
+      out[i] = fallback(logits, i, params[i], rngs[i]);
+    }
+  }
+
+  private static boolean needsCount(SamplingParams[] params, int[] rows) {
+    for (int i : rows) {
+      if (params[i].topK() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The host sampler over the row's full logits (sorts the vocabulary). */
+  private int fallback(NDArray logits, int row, SamplingParams p, SplittableRandom rng) {
+    fallbacks++;
+    float[] row32 = logits.get(row).toType(DataType.FLOAT32, false).toFloatArray();
+    return Sampler.pick(row32, 0, row32.length, p, rng);
+  }
+
+  private static long[] toLong(int[] a) {
+    long[] out = new long[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i];
+    }
+    return out;
+  }
+}
