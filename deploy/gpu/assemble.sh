@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2012,SC2015,SC2016,SC2086,SC2011,SC1091
 # Assembles .gpu/ (git-ignored, never committed) in the project root for deploy/gpu/check.sh: a jlink'd JRE with the
 # modules srlm's CLI needs without Spark, the CLI's jars, and DJL 0.32.0's JNI sources for the build on the GPU
 # machine. See docs/gpu.md.

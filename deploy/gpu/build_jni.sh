@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2012,SC2015,SC2016,SC2086,SC2011,SC1091
 # Builds DJL 0.32.0's PyTorch JNI library (libdjl_torch.so) against an installed pip torch, without Maven/Gradle
 # (srlm GPU check, deploy/gpu/; see docs/gpu.md).
 # usage: build_jni.sh DJL_NATIVE TORCH_DIR OUT_DIR [JOBS] [OPT]

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2010,SC2012
 # Sourced by deploy/gpu/check.sh on the GPU machine: makes DJL 0.32.0 load the machine's pip torch and the
 # libdjl_torch.so that build_jni.sh made, offline, and sets JAVA (the jlink'd JRE of .gpu/jre) and CP.
 # usage: setup_java_env GPU_DIR TORCH_DIR PT_VERSION FLAVOR JNI_SO WORKDIR [LIBCUDART]
