@@ -71,6 +71,7 @@ PAT="$PAT|/ch/obermuhlner/|/org/jsoup/|/de/odysseus/juel/|/org/yaml/snakeyaml/|/
 ((SPARK)) && PAT="$PAT|/org/apache/|/org/scala-lang/|/io/delta/|/org/json4s/|/com/esotericsoftware/|/io/netty/"
 cp "$ROOT/jobs/target/srlm-jobs-$V.jar" "$ROOT/common/target/srlm-common-$V.jar" "$G/lib/"
 tr ':' '\n' < "$CPF" | grep -E "$PAT" | grep -v '/srlm-' | while read -r j; do cp "$j" "$G/lib/"; done
+((SPARK)) || rm -f "$G"/lib/jackson-module-scala_*.jar "$G"/lib/jackson-dataformat-cbor-*.jar # Spark's, not ours
 SIMPLE=$(ls "$HOME"/.m2/repository/org/slf4j/slf4j-simple/2.*/slf4j-simple-2.*.jar 2>/dev/null | sort -V | tail -1)
 [[ -n $SIMPLE ]] && cp "$SIMPLE" "$G/lib/" || say "WARNING: no slf4j-simple in ~/.m2: DJL's log lines will be missing"
 
@@ -86,11 +87,13 @@ slim() {
 for j in "$G"/lib/jna-[0-9]*.jar; do [[ -f $j ]] && slim "$j" '/com/sun/jna/linux-x86-64$' '/com/sun/jna/[a-z0-9]+-[a-z0-9-]+$'; done
 for j in "$G"/lib/tokenizers-[0-9]*.jar; do [[ -f $j ]] && slim "$j" '/native/lib/linux-x86_64(/|$)' '/native/lib/[^/]+$'; done
 
-# --- the JRE: java.desktop because jinjava (chat templates) uses java.beans -----------------------------------------
-MODS=java.base,java.logging,java.management,jdk.unsupported,java.desktop,java.sql,java.naming,java.xml
+# --- the JRE: java.desktop because jinjava (chat templates) uses java.beans ------------------------------------------
+MODS=java.base,java.logging,java.management,jdk.unsupported,java.desktop
 ((SPARK)) && MODS=$MODS,java.security.jgss,jdk.management,java.instrument,java.compiler,jdk.jdwp.agent,java.net.http
+# java.beans needs none of java.desktop's AWT/sound/image natives: leaving them out keeps .gpu/ under the limit
+AWT=$(printf '**/lib%s.so,' awt awt_xawt awt_headless fontmanager freetype javajpeg jsound lcms mlib_image splashscreen)
 "$JAVA_HOME/bin/jlink" --add-modules "$MODS" --output "$G/jre" --strip-debug --no-header-files --no-man-pages \
-  --compress=2 2>/dev/null || die "jlink failed (a JDK without jmods? install openjdk-17-jmods or use Temurin)"
+  --compress=2 --exclude-files="${AWT%,}" 2>/dev/null || die "jlink failed (a JDK without jmods? install openjdk-17-jmods or use Temurin)"
 command -v strip > /dev/null && strip --strip-unneeded "$G/jre/lib/server/libjvm.so" || true
 mib() { du -sm "$1" | cut -f1; }
 say "modules: $MODS"

@@ -19,12 +19,14 @@
 #                 (f32); ids and texts compared table by table (compare.py tables), placements from the executor
 #                 log. Needs Spark's jars: SRLM_SPARK_JARS=DIR, or a pip pyspark 3.5.x; skipped (and said so) otherwise.
 #                 Not spark.task.resource.gpu.amount: Spark's local mode cannot schedule GPUs (see loop_run).
-# Environment: OUT, GPU_BUDGET_S (default 540), GPU_WORK (scratch), GPU_MODELS (default "stories15m tinyllama").
+# Environment: OUT, GPU_BUDGET_S (default 540), GPU_WORK (scratch), GPU_MODELS (default "stories15m tinyllama"),
+# GPU_LOOP_S (seconds per loop run, default 400).
 # No `set -e`: a failing phase must leave the others and the summary.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 D=$ROOT/deploy/gpu
 G=$ROOT/.gpu
 REHEARSE=0
+SIM=""
 [[ ${1:-} == --rehearse ]] && REHEARSE=1
 OUT=${OUT:-$(mktemp -d -t srlm-gpu-out.XXXX)}
 W=${GPU_WORK:-$(mktemp -d -t srlm-gpu-work.XXXX)}
@@ -35,24 +37,43 @@ DEADLINE=$((T0 + ${GPU_BUDGET_S:-540}))
 left() { echo $((DEADLINE - $(date +%s))); }
 ts() { echo "[check $(($(date +%s) - T0))s, $(left)s left] $*" | tee -a "$OUT/run.log"; }
 status() { echo "| $1 | $2 | $3 |" >> "$OUT/status.md"; ts "phase $1: $2 $3"; }
-box() { local s=$1; shift; local l; l=$(left); ((l < s)) && s=$l; ((s < 10)) && return 124; timeout "$s" "$@"; }
 printf '| phase | result | detail |\n| --- | --- | --- |\n' > "$OUT/status.md"
 
 # srlm: the project's CLI. GPU: the jlink'd JRE of .gpu/ with the machine's torch. Rehearsal: bin/srlm.
-# The rehearsal runs the non-Spark verbs on .gpu/'s minimal runtime too when assemble.sh made one (DJL's CPU natives
-# from ~/.djl.ai, offline), so the jlink module list and the trimmed jars are exercised before the GPU run.
-srlm() {
+# srlm_cmd ARGS: sets CMD to the command line of `srlm ARGS` (an array, so that `timeout` can run it).
+# GPU: the jlink'd JRE of .gpu/ with the machine's torch. Rehearsal: the non-Spark verbs on .gpu/'s minimal runtime
+# when assemble.sh made one (DJL's CPU natives from ~/.djl.ai, offline: the jlink module list and the trimmed jars
+# are exercised before the GPU run), the rest with bin/srlm.
+srlm_cmd() {
   if ((REHEARSE)) && [[ -x $G/jre/bin/java && $1 != loop && $1 != sql ]]; then
     local lib
     lib=$(ls -d "${DJL_CACHE_DIR:-$HOME/.djl.ai}"/pytorch/*-cpu-linux-x86_64 2> /dev/null | head -1)
-    PYTORCH_LIBRARY_PATH=$lib PYTORCH_VERSION=$(basename "$lib" | cut -d- -f1) PYTORCH_FLAVOR=cpu \
-      "$G/jre/bin/java" -Xmx6g ${SIM:-} -Dai.djl.offline=true -cp "$(ls "$G"/lib/*.jar | paste -sd: -)" \
-      io.srlm.cli.Srlm "$@"
+    CMD=(env PYTORCH_LIBRARY_PATH="$lib" PYTORCH_VERSION="$(basename "$lib" | cut -d- -f1)" PYTORCH_FLAVOR=cpu
+      "$G/jre/bin/java" -Xmx6g ${SIM:+"$SIM"} -Dai.djl.offline=true -cp "$(ls "$G"/lib/*.jar | paste -sd: -)"
+      io.srlm.cli.Srlm "$@")
   elif ((REHEARSE)); then
-    SRLM_JAVA_OPTS="-Xmx6g ${SIM:-}" "$ROOT/bin/srlm" "$@"
+    CMD=(env SRLM_JAVA_OPTS="-Xmx6g $SIM" "$ROOT/bin/srlm" "$@")
   else
-    "${JAVA[@]}" "${JAVA_OPTS[@]}" -cp "$CP${SPARK_CP:+:$SPARK_CP}" io.srlm.cli.Srlm "$@"
+    CMD=("${JAVA[@]}" "${JAVA_OPTS[@]}" -cp "$CP${SPARK_CP:+:$SPARK_CP}" io.srlm.cli.Srlm "$@")
   fi
+}
+srlm() {
+  srlm_cmd "$@"
+  "${CMD[@]}"
+}
+# box SECONDS CMD...: CMD (srlm or a program) within SECONDS and the time left
+box() {
+  local s=$1 l
+  shift
+  l=$(left)
+  ((l < s)) && s=$l
+  ((s < 10)) && return 124
+  if [[ $1 == srlm ]]; then
+    shift
+    srlm_cmd "$@"
+    set -- "${CMD[@]}"
+  fi
+  timeout "$s" "$@"
 }
 
 phase_facts() {
@@ -74,8 +95,9 @@ PY
   fi
   { date -u; uname -a; nproc; free -g | head -2; java -version 2>&1 | head -1
     python3 -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'
-    nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1; } > "$OUT/facts.log" 2>&1
-  status a "$( ((TORCH)) && echo "torch $PTV $FLAVOR" || echo "no torch")" "$(grep -m1 -i 'h200\|h100\|a100\|nvidia' "$OUT/facts.log" || echo "no nvidia-smi")"
+    nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; } > "$OUT/facts.log" 2>&1
+  status a "$( ((TORCH)) && echo "torch $PTV $FLAVOR" || echo "no torch")" \
+    "$(nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2> /dev/null | head -1 | grep . || echo "no GPU")"
 }
 
 phase_jni_start() {
@@ -115,8 +137,18 @@ phase_models() {
 }
 
 phase_parity() {
-  if ! ((TORCH)); then
-    status d skipped "no torch/transformers on this machine: no HF reference rows"
+  if ! ((TORCH)); then # no HF rows: at least srlm's cuda path against its cpu path on the tiny model
+    printf '{"prompt": "Write a short story about a cat."}\n{"prompt_ids": [1, 5, 6, 7]}\n' > "$W/tiny_in.jsonl"
+    local d
+    for d in cpu "$DEV"; do
+      box 120 srlm generate --model "$W/tiny" --device "$d" --temperature 0 --max-new-tokens 16 \
+        --input "$W/tiny_in.jsonl" > "$OUT/gen_tiny_$d.jsonl" 2> "$OUT/gen_tiny_$d.log"
+    done
+    if [[ -s $OUT/gen_tiny_cpu.jsonl ]] && cmp -s "$OUT/gen_tiny_cpu.jsonl" "$OUT/gen_tiny_$DEV.jsonl"; then
+      status d "no HF rows" "no torch/transformers here; srlm generate on $DEV equals cpu on the tiny model"
+    else
+      status d FAILED "no torch/transformers here; srlm generate on $DEV differs from cpu (gen_tiny_*)"
+    fi
     return
   fi
   printf '| model | greedy rows equal | max abs log-prob diff | result |\n| --- | --- | --- | --- |\n' > "$OUT/parity.md"
@@ -165,10 +197,11 @@ loop_run() { # loop_run NAME DEVICE
 loop { iterations = 1, evaluate = false, report = false }
 sft.max_steps = 40
 prompts.target_count = 12
+seed.builtin { ift_per_task = 40, eft_groups_per_task = 12, task_creation_rows = 40 }
 engine { device = "$device", dtype = "f32" }
 storage { table_root = "$W/loop-$name/tables", model_root = "$W/loop-$name/models" }
 CONF
-  box 400 srlm loop --profile local,tiny -c "$conf" --run-id gpu-check > "$OUT/loop-$name.log" 2>&1 || return 1
+  box "${GPU_LOOP_S:-400}" srlm loop --profile local,tiny -c "$conf" --run-id gpu-check > "$OUT/loop-$name.log" 2>&1 || return 1
   mkdir -p "$OUT/tables-$name"
   local q
   for q in "prompts:prompt_id:raw_output" "responses:response_id:response" "judgements:judgement_id:judge_text" \
