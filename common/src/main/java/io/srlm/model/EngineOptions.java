@@ -13,7 +13,12 @@ public record EngineOptions(String device, String dtype, int threads, int batchS
     return new EngineOptions("cpu", "f32", 0, 16);
   }
 
-  /** The same options forced to f32 (full fine-tuning trains in f32). */
+  /** The same options on another device setting (e.g. the placement {@code cuda:0} an executor resolved). */
+  public EngineOptions onDevice(String deviceSetting) {
+    return new EngineOptions(deviceSetting, dtype, threads, batchSize);
+  }
+
+  /** The same options forced to f32 (training loads f32 weights: see docs/gpu.md). */
   public EngineOptions f32() {
     return new EngineOptions(device, "f32", threads, batchSize);
   }

@@ -60,13 +60,14 @@ public final class LanguageModel implements AutoCloseable {
       Tokenizer.checkAgainstModel(tok, cfg.vocabSize(), dir.toString());
       Map<String, NDArray> weights = new LinkedHashMap<>();
       try (CheckpointWeights ckpt = CheckpointWeights.open(dir)) {
+        List<String> names = new ArrayList<>();
         for (String name : ckpt.names()) {
-          if (arch.tieWordEmbeddings() && name.equals("lm_head.weight")) {
-            continue;
+          if (!(arch.tieWordEmbeddings() && name.equals("lm_head.weight")) && !name.endsWith("rotary_emb.inv_freq")) {
+            names.add(name);
           }
-          if (name.endsWith("rotary_emb.inv_freq")) {
-            continue;
-          }
+        }
+        dtype = fitF16(ckpt, names, dtype, opts.dtype(), dir);
+        for (String name : names) {
           weights.put(name, ckpt.load(name, manager, dtype));
         }
       }
@@ -84,6 +85,31 @@ public final class LanguageModel implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The precision to load in when f16 was chosen: narrowing a bf16 (or f32) checkpoint to f16 turns values beyond
+   * +-65504 into infinity. The engine runs one dtype per model, so such a tensor cannot stay f32 alone: with
+   * {@code dtype = auto} the whole model loads in f32 (a warning names the tensor); an explicit {@code f16} is
+   * refused with an error naming the tensor.
+   */
+  static DataType fitF16(CheckpointWeights ckpt, List<String> names, DataType chosen, String setting, Path dir) {
+    if (chosen != DataType.FLOAT16) {
+      return chosen;
+    }
+    Map<String, Float> over = ckpt.f16Overflows(names);
+    if (over.isEmpty()) {
+      return chosen;
+    }
+    Map.Entry<String, Float> first = over.entrySet().iterator().next();
+    String what = over.size() + " tensor(s) hold values beyond f16's +-65504 (first: " + first.getKey()
+        + ", |value| up to " + first.getValue() + "); as f16 they would become infinity";
+    if (setting.equals("f16")) {
+      throw Errors.checkpointTensor(ckpt.fileOf(first.getKey()).toString(), first.getKey(), what,
+          "set engine.dtype = f32 (or --dtype f32), or auto, which loads such a checkpoint in f32");
+    }
+    LOG.warn("{}: {}; loading the whole model in f32 instead (the engine runs one dtype per model)", dir, what);
+    return DataType.FLOAT32;
   }
 
   static ModelArch arch(HfModelConfig c) {

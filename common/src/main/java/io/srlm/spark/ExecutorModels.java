@@ -1,9 +1,11 @@
 package io.srlm.spark;
 
+import io.srlm.model.Devices;
 import io.srlm.model.LanguageModel;
 import io.srlm.model.RewardModel;
 import io.srlm.model.io.ModelLocation;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,16 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One loaded model per executor JVM and spec: the pattern of DJL's Spark extension. Tasks call {@link #get}; the
- * first call in a JVM loads the model (copying a remote directory to the local cache first), later calls reuse it
- * for the JVM's lifetime. This is the project's one welcome static: a cache keyed by an immutable spec. Models
+ * One loaded model per executor JVM, spec and device: the pattern of DJL's Spark extension. Tasks call
+ * {@link #get}; the first call in a JVM for a (spec, device) loads the model (copying a remote directory to the
+ * local cache first), later calls reuse it for the JVM's lifetime. The device is the task's placement
+ * ({@link Devices#placement}: with {@code engine.device = auto}, the GPU Spark assigned to the task mapped to a
+ * CUDA ordinal), so two tasks of one executor that hold different GPUs never share a model on the wrong GPU.
+ * This is the project's one welcome static: a cache keyed by an immutable spec and a device name. Models
  * are closed at JVM shutdown, or by {@link #evictAll} (tests, and the driver before training). Sequence-
  * classification reward models ({@link #reward}) are cached the same way, in their own map.
  */
 public final class ExecutorModels {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
-  private static final Map<ModelSpec, LanguageModel> MODELS = new ConcurrentHashMap<>();
-  private static final Map<ModelSpec, RewardModel> REWARD_MODELS = new ConcurrentHashMap<>();
+  private static final Map<Key, LanguageModel> MODELS = new ConcurrentHashMap<>();
+  private static final Map<Key, RewardModel> REWARD_MODELS = new ConcurrentHashMap<>();
   private static final AtomicLong LOADS = new AtomicLong();
 
   static {
@@ -30,20 +35,34 @@ public final class ExecutorModels {
 
   private ExecutorModels() {}
 
+  /** A cache key: the spec and the device name the model was placed on ("cpu", "cuda:1"). */
+  public record Key(ModelSpec spec, String device) {}
+
+  /** The model of a spec on this task's device (loaded on first use in this JVM). */
   public static LanguageModel get(ModelSpec spec) {
-    return MODELS.computeIfAbsent(spec, ExecutorModels::load);
+    return get(spec, Devices.placement(spec.engine().device()));
+  }
+
+  static LanguageModel get(ModelSpec spec, Devices.Placement placement) {
+    return MODELS.computeIfAbsent(new Key(spec, placement.name()), k -> load(k, placement));
   }
 
   /** The sequence-classification reward model of a spec (judge.reward_head = sequence_classification). */
   public static RewardModel reward(ModelSpec spec) {
-    return REWARD_MODELS.computeIfAbsent(spec, s -> {
+    Devices.Placement placement = Devices.placement(spec.engine().device());
+    return REWARD_MODELS.computeIfAbsent(new Key(spec, placement.name()), k -> {
       long t0 = System.nanoTime();
-      RewardModel m = RewardModel.load(localDir(s), s.engine());
+      RewardModel m = RewardModel.load(localDir(spec), spec.engine().onDevice(placement.name()));
       long n = LOADS.incrementAndGet();
-      LOG.info("Executor reward model load #{} of {} took {} ms", n, s.location(), (System.nanoTime() - t0)
-          / 1_000_000);
+      LOG.info("Executor reward model load #{} of {} on {}{} took {} ms", n, spec.location(), placement.name(),
+          origin(placement), (System.nanoTime() - t0) / 1_000_000);
       return m;
     });
+  }
+
+  /** The keys of the models this JVM holds now (tests and the GPU check read the devices from them). */
+  public static List<Key> cached() {
+    return List.copyOf(MODELS.keySet());
   }
 
   /**
@@ -58,12 +77,18 @@ public final class ExecutorModels {
     return conf;
   }
 
-  private static LanguageModel load(ModelSpec spec) {
+  private static LanguageModel load(Key key, Devices.Placement placement) {
     long t0 = System.nanoTime();
-    LanguageModel m = LanguageModel.load(localDir(spec), spec.engine());
+    ModelSpec spec = key.spec();
+    LanguageModel m = LanguageModel.load(localDir(spec), spec.engine().onDevice(placement.name()));
     long n = LOADS.incrementAndGet();
-    LOG.info("Executor model load #{} of {} took {} ms", n, spec.location(), (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("Executor model load #{} of {} on {}{} took {} ms", n, spec.location(), placement.name(),
+        origin(placement), (System.nanoTime() - t0) / 1_000_000);
     return m;
+  }
+
+  private static String origin(Devices.Placement p) {
+    return p.sparkAddress() == null ? "" : " (Spark GPU address " + p.sparkAddress() + ")";
   }
 
   private static Path localDir(ModelSpec spec) {

@@ -8,15 +8,16 @@ import io.srlm.model.LanguageModel;
 import io.srlm.model.ModelWriter;
 import io.srlm.pipeline.RunContext;
 import io.srlm.train.Lora;
+import io.srlm.train.TrainingPrecision;
 import io.srlm.util.FileTrees;
 import io.srlm.util.StableIds;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A model being fine-tuned on the driver: the loaded base (f32 for full fine-tuning; the engine's precision for
- * LoRA, with f32 adapters), its trainable tensors, and publishing the result as a full HF directory (LoRA merged,
- * the PEFT adapter kept beside it in {@code adapter/}).
+ * A model being fine-tuned on the driver: the loaded base (f32 weights for full fine-tuning and LoRA alike, on
+ * the engine's device: {@link TrainingPrecision}), its trainable tensors, and publishing the result as a full HF
+ * directory (LoRA merged, the PEFT adapter kept beside it in {@code adapter/}).
  */
 final class Finetune implements AutoCloseable {
   private final String baseLocation;
@@ -35,7 +36,7 @@ final class Finetune implements AutoCloseable {
       String stageId) {
     EngineOptions opts = EngineOptions.of(ctx.config().engine());
     boolean full = train.finetune().equals("full");
-    LanguageModel lm = LanguageModel.load(ctx.localModel(baseLocation), full ? opts.f32() : opts);
+    LanguageModel lm = LanguageModel.load(ctx.localModel(baseLocation), TrainingPrecision.loadOptions(opts));
     if (full) {
       return new Finetune(baseLocation, lm, null, lm.model().weights());
     }

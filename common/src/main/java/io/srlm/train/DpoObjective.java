@@ -27,6 +27,7 @@ public final class DpoObjective implements Objective<PairExample> {
   private final double beta;
 
   public DpoObjective(LlamaModel model, int padId, String loss, double beta) {
+    TrainingPrecision.requireF32(model);
     this.model = model;
     this.padId = padId;
     this.loss = loss;

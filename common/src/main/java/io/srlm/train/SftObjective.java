@@ -13,6 +13,7 @@ public final class SftObjective implements Objective<SftExample> {
   private final int padId;
 
   public SftObjective(LlamaModel model, int padId) {
+    TrainingPrecision.requireF32(model);
     this.model = model;
     this.padId = padId;
   }

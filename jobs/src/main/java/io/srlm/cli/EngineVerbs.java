@@ -91,10 +91,12 @@ final class EngineVerbs {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A local HF model directory")
     Path model;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N")
+    @Option(names = "--device", defaultValue = "auto", description = "auto (the first GPU this process sees, else "
+        + "cpu), cpu, cuda or cuda:N (N counts the GPUs in CUDA_VISIBLE_DEVICES); see docs/gpu.md")
     String device;
 
-    @Option(names = "--dtype", defaultValue = "auto", description = "auto, f32 or f16 (GPU only)")
+    @Option(names = "--dtype", defaultValue = "auto", description = "auto (f16 on a GPU unless the checkpoint "
+        + "exceeds f16's range, f32 on cpu), f32 or f16 (GPU only)")
     String dtype;
 
     @Option(names = "--batch-size", defaultValue = "16")

@@ -92,6 +92,21 @@ public final class CheckpointWeights implements AutoCloseable {
     return fileFor(name).load(name, manager, target);
   }
 
+  /**
+   * Float tensors among {@code names} that cannot be narrowed to f16 (a bf16 or f32 checkpoint can hold values
+   * beyond f16's +-65504, which would become infinity): tensor name to its largest such magnitude, in order.
+   */
+  public Map<String, Float> f16Overflows(Iterable<String> names) {
+    Map<String, Float> out = new LinkedHashMap<>();
+    for (String n : names) {
+      float worst = fileFor(n).f16Overflow(n);
+      if (worst > 0) {
+        out.put(n, worst);
+      }
+    }
+    return out;
+  }
+
   /** All elements of {@code name} as float32; for small tensors and tests. */
   public float[] readFloats(String name) {
     return fileFor(name).readFloats(name);

@@ -34,6 +34,9 @@ public final class SafetensorsFile implements AutoCloseable {
   /** The largest region mapped or buffered at once: one Java buffer cannot exceed 2 GiB. */
   private static final long MAX_WINDOW = Integer.MAX_VALUE - 4096;
 
+  /** The smallest magnitude that rounds to infinity in f16 (65504 + half an ulp of 32). */
+  static final float F16_OVERFLOW = 65520f;
+
   private final Path file;
   private final FileChannel channel;
   private final Map<String, TensorInfo> tensors;
@@ -121,6 +124,39 @@ public final class SafetensorsFile implements AutoCloseable {
       done += n;
     }
     return out;
+  }
+
+  /**
+   * The largest finite magnitude in a float tensor that narrowing to f16 would turn into infinity (f16's largest
+   * finite value is 65504; anything from 65520 up rounds to infinity), or 0 when every value fits. F16 tensors
+   * always fit. Reads the tensor once, window by window.
+   */
+  public float f16Overflow(String name) {
+    TensorInfo t = requireFloat(name, "checked against the f16 range");
+    if (t.dtype() == SafetensorsDtype.F16) {
+      return 0f;
+    }
+    int size = t.dtype().size();
+    long windowElems = MAX_WINDOW / size;
+    float[] scratch = new float[(int) Math.min(1 << 16, Math.max(1, t.numel()))];
+    float worst = 0f;
+    for (long done = 0; done < t.numel(); ) {
+      int n = (int) Math.min(windowElems, t.numel() - done);
+      ByteBuffer src = map(t, done * size, (long) n * size);
+      for (int off = 0; off < n; ) {
+        int k = Math.min(scratch.length, n - off);
+        Elements.toFloats(src, t.dtype(), scratch, 0, k);
+        for (int i = 0; i < k; i++) {
+          float a = Math.abs(scratch[i]);
+          if (a >= F16_OVERFLOW && a != Float.POSITIVE_INFINITY && a > worst) {
+            worst = a;
+          }
+        }
+        off += k;
+      }
+      done += n;
+    }
+    return worst;
   }
 
   /**
