@@ -3,6 +3,8 @@ package io.srlm.pipeline;
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
 import io.srlm.model.EngineOptions;
+import io.srlm.registry.StepDef;
+import io.srlm.registry.StepRegistry;
 import io.srlm.spark.Faults;
 import io.srlm.spark.ModelSpec;
 import io.srlm.spark.SparkSessions;
@@ -13,6 +15,8 @@ import io.srlm.tables.TableStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +28,8 @@ import org.apache.spark.sql.functions;
  * stage overrides included, e.g. a stage's {@code engine}), its id, its result builder, and the bookkeeping of its
  * reads and writes. Every read goes through a pinned version (the first read of a table fixes its version for the
  * whole step and records it in the result), and every write replaces the step's own rows in one Delta commit
- * tagged with the step id and recorded in the result, so lineage cannot miss a read or a write.
+ * tagged with the step id and recorded in the result, so lineage cannot miss a read or a write. A step with a
+ * row in {@link StepRegistry} may read and write only the tables that row declares.
  */
 public final class StepContext {
   private final RunContext run;
@@ -33,11 +38,13 @@ public final class StepContext {
   private final String stepId;
   private final StepResult.Builder result;
   private final Map<String, Long> pinned = new HashMap<>();
+  private final Optional<StepDef> declared;
 
   StepContext(RunContext run, SrlmConfig.Stage stage, String step) {
     this.run = run;
     this.stage = stage;
     this.step = step;
+    this.declared = StepRegistry.byId(step);
     this.stepId = StepRunner.stepId(stage, step);
     this.result = new StepResult.Builder(stepId);
   }
@@ -124,6 +131,7 @@ public final class StepContext {
 
   /** The version this step reads {@code t} at: fixed at the first read and recorded; -1 if the table is absent. */
   public long pin(TableDef<?> t) {
+    check(t, "reads", StepDef::reads);
     return pinned.computeIfAbsent(t.name(), n -> {
       long v = run.tables().version(t);
       result.read(n, v);
@@ -165,6 +173,7 @@ public final class StepContext {
 
   /** Replaces the rows of {@code t} matching {@code where} with {@code rows}; records the version written. */
   public <T extends Record> long replace(TableDef<T> t, List<T> rows, Column where) {
+    check(t, "writes", StepDef::writes);
     long v = run.tables().replace(t, rows, where, stepId);
     result.wrote(t.name(), v);
     return v;
@@ -188,9 +197,21 @@ public final class StepContext {
 
   /** Appends rows to {@code t} (event-style tables); records the version written. */
   public <T extends Record> long append(TableDef<T> t, List<T> rows) {
+    check(t, "writes", StepDef::writes);
     long v = run.tables().append(t, rows, stepId);
     result.wrote(t.name(), v);
     return v;
+  }
+
+  /**
+   * A registered step may touch only the tables its registry row declares, so the row (which the Databricks task
+   * graph is built from) cannot drift from the code.
+   */
+  private void check(TableDef<?> t, String what, Function<StepDef, List<String>> tables) {
+    if (declared.isPresent() && !tables.apply(declared.get()).contains(t.name())) {
+      throw new IllegalStateException("step " + step + " " + what + " table " + t.name() + ", which its row in "
+          + "io.srlm.registry.StepRegistry does not declare (" + what + " = " + tables.apply(declared.get()) + ")");
+    }
   }
 
   /** Whole-config values that are not a stage's business but that some steps record (the config hash). */

@@ -24,10 +24,6 @@ import java.util.Map;
  * it as M0 without copying.
  */
 public final class BaseModelStep implements Step {
-  @Override
-  public String name() {
-    return "base_model";
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

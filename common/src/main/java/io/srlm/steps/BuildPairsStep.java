@@ -19,10 +19,6 @@ import org.apache.spark.sql.functions;
 public final class BuildPairsStep implements Step {
   public static final String NAME = "build_pairs";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

@@ -17,10 +17,6 @@ import org.apache.spark.sql.Row;
 public final class BuildSpinPairsStep implements Step {
   public static final String NAME = "build_spin_pairs";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

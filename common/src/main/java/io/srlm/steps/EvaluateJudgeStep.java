@@ -31,10 +31,6 @@ import org.apache.spark.sql.RowFactory;
 public final class EvaluateJudgeStep implements Step {
   public static final String NAME = "evaluate_judge";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

@@ -36,10 +36,6 @@ public final class EvaluateTasksStep implements Step {
   public static final String NAME = "evaluate_tasks";
   static final String EVALUATION = "task_accuracy";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

@@ -35,10 +35,6 @@ import org.apache.spark.sql.functions;
 public final class GeneratePromptsStep implements Step {
   public static final String NAME = "generate_prompts";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

@@ -31,10 +31,6 @@ public final class HeadToHeadStep implements Step {
   public static final String NAME = "head_to_head";
   static final String EVALUATION = "head_to_head";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

@@ -28,10 +28,6 @@ import org.apache.spark.sql.RowFactory;
 public final class JudgeResponsesStep implements Step {
   public static final String NAME = "judge_responses";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

@@ -30,10 +30,6 @@ import java.util.Map;
  * output; with seed.on_bad_row = skip, skipped rows go to rejected_rows and are counted.
  */
 public final class LoadSeedStep implements Step {
-  @Override
-  public String name() {
-    return "seed";
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

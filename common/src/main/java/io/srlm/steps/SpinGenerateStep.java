@@ -35,10 +35,6 @@ public final class SpinGenerateStep implements Step {
   public static final String SELF = "self";
   public static final String HUMAN = "human";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
   public StepResult run(StepContext ctx) {

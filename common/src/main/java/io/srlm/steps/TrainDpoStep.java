@@ -30,10 +30,6 @@ import java.util.Map;
  * paper) or M1 (sft). SPIN stages use beta = dpo.spin_lambda.
  */
 public final class TrainDpoStep implements Step {
-  @Override
-  public String name() {
-    return "train_dpo";
-  }
 
   @Override
   public StepResult run(StepContext ctx) {
@@ -48,7 +44,7 @@ public final class TrainDpoStep implements Step {
     ModelRow reference = c.dpo().reference().equals("sft") ? Models.require(ctx, Models.name(1)) : policyBase;
     boolean spin = ctx.stageType().equals("spin");
     double beta = spin ? c.dpo().spinLambda() : c.dpo().beta();
-    TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), it, name(),
+    TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), it, ctx.step(),
         "preference_pairs");
     try (Finetune ft = Finetune.open(ctx, policyBase.path(), c.dpo().train(), c.lora(), ctx.stageId())) {
       int limit = TrainingData.limit(ft.model(), c.dpo().train().maxSeqLen());

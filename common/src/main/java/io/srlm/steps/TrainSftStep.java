@@ -28,10 +28,6 @@ import java.util.Map;
 public final class TrainSftStep implements Step {
   private static final int MAX_VAL_ROWS = 512;
 
-  @Override
-  public String name() {
-    return "train_sft";
-  }
 
   @Override
   public StepResult run(StepContext ctx) {
@@ -40,7 +36,7 @@ public final class TrainSftStep implements Step {
     List<SeedIft> ift = ctx.rows(Catalogue.SEED_IFT, ctx.runRows(), "run the seed step first");
     List<SeedEft> eft = ctx.rows(Catalogue.SEED_EFT, ctx.runRows());
     ModelRow base = Models.require(ctx, Models.name(0));
-    TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), 0, name(),
+    TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), 0, ctx.step(),
         "seed_ift+seed_eft");
     try (Finetune ft = Finetune.open(ctx, base.path(), c.sft(), c.lora(), ctx.stageId())) {
       ft.attachAdapters();

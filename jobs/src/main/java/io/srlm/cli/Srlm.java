@@ -1,6 +1,8 @@
 package io.srlm.cli;
 
 import io.srlm.errors.SrlmException;
+import io.srlm.registry.StepDef;
+import io.srlm.registry.StepRegistry;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Command;
 public final class Srlm {
   private Srlm() {}
 
-  /** The command line with every verb: loop, the step verbs ({@link StepVerbs#VERBS}), then the tools. */
+  /** The command line with every verb: loop, the step verbs (one per {@link StepRegistry} row), then the tools. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Srlm());
     cl.addSubcommand(new LoopVerb());
@@ -54,6 +56,16 @@ public final class Srlm {
     all[0] = verb;
     System.arraycopy(args, 0, all, 1, args.length);
     runOrThrow(all);
+  }
+
+  /**
+   * A step main's body: runs the verb of the {@link StepRegistry} row whose job is {@code main}, so a main names
+   * no verb of its own.
+   */
+  public static void stepJob(Class<?> main, String[] args) {
+    StepDef d = StepRegistry.STEPS_IN_ORDER.stream().filter(x -> x.jobClass().equals(main.getName())).findFirst()
+        .orElseThrow(() -> new IllegalStateException(main.getName() + " is no job of io.srlm.registry.StepRegistry"));
+    job(d.verb(), args);
   }
 
   public static void main(String[] args) {
