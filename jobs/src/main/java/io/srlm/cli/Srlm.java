@@ -19,28 +19,42 @@ public final class Srlm {
     cl.addSubcommand(new LoopVerb());
     StepVerbs.register(cl);
     for (Object verb : List.of(new TablesVerb(), new SqlVerb(), new EngineVerbs.Generate(), new EngineVerbs.Score(),
-        new EngineVerbs.Tiny(), new ReportVerb(), new BenchVerb(), new CommandLine.HelpCommand())) {
+        new EngineVerbs.Tiny(), new ReportVerb(), new DeployVerb(), new BenchVerb(), new CommandLine.HelpCommand())) {
       cl.addSubcommand(verb);
     }
     return cl;
   }
 
-  /** Runs a verb and returns the exit code (SrlmException: its message, exit 2; other failures: 1). */
+  /**
+   * Runs a verb and returns the exit code. A failure prints one line, "error: what (where). To fix: how" (exit 2
+   * for a {@link SrlmException}, 1 for anything else), with the stack trace only when {@code --verbose} is given
+   * (anywhere on the command line).
+   */
   public static int run(String... args) {
+    List<String> rest = new java.util.ArrayList<>(List.of(args));
+    boolean verbose = rest.remove(VERBOSE);
     CommandLine cl = commandLine();
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable t = ex;
       while (!(t instanceof SrlmException) && t.getCause() != null && t.getCause() != t) {
         t = t.getCause();
       }
+      if (verbose) {
+        ex.printStackTrace(cmd.getErr());
+      }
+      String hint = verbose ? "" : " (add " + VERBOSE + " for the stack trace)";
       if (t instanceof SrlmException se) {
-        cmd.getErr().println("error: " + se.getMessage());
+        cmd.getErr().println("error: " + se.getMessage() + hint);
         return 2;
       }
-      throw ex;
+      cmd.getErr().println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage() + hint);
+      return 1;
     });
-    return cl.execute(args);
+    return cl.execute(rest.toArray(new String[0]));
   }
+
+  /** The option that adds stack traces to error messages. */
+  static final String VERBOSE = "--verbose";
 
   /** Like {@link #run} but throws on failure: for job mains (Databricks marks a job that exits as failed). */
   public static void runOrThrow(String... args) {

@@ -28,7 +28,7 @@ class SrlmCommandsTest {
     CommandLine cl = Srlm.commandLine();
     List<String> expected = new ArrayList<>(List.of("loop"));
     StepRegistry.STEPS_IN_ORDER.forEach(d -> expected.add(d.verb()));
-    expected.addAll(List.of("tables", "sql", "generate", "score", "tiny", "report", "bench", "help"));
+    expected.addAll(List.of("tables", "sql", "generate", "score", "tiny", "report", "deploy", "bench", "help"));
     assertThat(cl.getSubcommands().keySet()).containsExactlyElementsOf(expected);
   }
 
