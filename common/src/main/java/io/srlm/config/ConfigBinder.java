@@ -19,8 +19,7 @@ final class ConfigBinder {
   static final Set<String> STAGE_OVERRIDABLE = Set.of("prompts", "responses", "judge", "pairs", "sft", "dpo",
       "spin", "lora", "engine", "eval");
   /** Steps whose Spark tasks debug.fail_first_attempt may fail once (test-only fault injection). */
-  static final List<String> FAULT_STAGES = List.of("generate_prompts", "sample_responses", "judge_responses",
-      "build_pairs", "judge_pairwise", "score_rewards", "spin_generate", "build_spin_pairs");
+  static final List<String> FAULT_STAGES = io.srlm.registry.StepRegistry.faultInjectable();
 
   private ConfigBinder() {}
 

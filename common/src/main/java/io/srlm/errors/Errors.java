@@ -111,6 +111,12 @@ public final class Errors {
             + "hadoop.security.credential.provider.path)", "key", key, "file", origin);
   }
 
+  /** Keys a profile leaves for the user to set (e.g. model.base for databricks) are still empty. */
+  public static SrlmException configRequiredByProfile(String profile, java.util.List<String> keys, String fix) {
+    return error(ErrorCode.CONFIG, "Profile '" + profile + "' leaves " + String.join(", ", keys)
+        + " for you to set, and it is empty", fix, "profile", profile, "keys", String.join(",", keys));
+  }
+
   public static SrlmException configMissingFile(String file) {
     return error(ErrorCode.CONFIG, "Config file not found", "check the path given to --config", "file", file);
   }

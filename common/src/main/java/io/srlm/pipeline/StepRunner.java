@@ -41,7 +41,7 @@ public final class StepRunner {
     long t0 = System.nanoTime();
     LOG.info("[{}] {} starting", ctx.runId(), id);
     try {
-      StepResult r = step.run(ctx, stage);
+      StepResult r = step.run(new StepContext(ctx, stage, step.name()));
       RunStep row = ctx.ledger().succeed(started, r);
       LOG.info("[{}] {} succeeded in {} s: {}", ctx.runId(), id, String.format("%.1f", (System.nanoTime() - t0)
           / 1e9), r.summary());

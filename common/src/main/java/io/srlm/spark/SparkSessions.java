@@ -18,9 +18,31 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession create(SrlmConfig cfg) {
+    return create(cfg, false);
+  }
+
+  /**
+   * The master used when spark.master is empty and nothing else supplies one: spark-submit (and Databricks) set
+   * the {@code spark.master} system property of the driver JVM; a plain {@code java} launch (bin/srlm) does not.
+   */
+  public static final String LOCAL_MASTER = "local[*]";
+
+  /** Whether a session built for this config gets {@link #LOCAL_MASTER} when {@code localIfUnset}. */
+  public static boolean usesLocalMaster(SrlmConfig cfg, boolean localIfUnset) {
+    return localIfUnset && cfg.spark().master().isEmpty() && System.getProperty("spark.master") == null;
+  }
+
+  /**
+   * The session; with {@code localIfUnset} (read-only verbs: tables, sql, report) a local master when none is
+   * configured and the JVM was not started by spark-submit, so inspecting tables needs no cluster settings.
+   */
+  public static SparkSession create(SrlmConfig cfg, boolean localIfUnset) {
     SparkSession.Builder b = SparkSession.builder().appName(cfg.spark().appName());
     if (!cfg.spark().master().isEmpty()) {
       b.master(cfg.spark().master());
+    } else if (usesLocalMaster(cfg, localIfUnset)) {
+      b.master(LOCAL_MASTER);
+      b.config("spark.ui.enabled", "false");
     }
     b.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     b.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");

@@ -4,10 +4,9 @@ import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
 import io.srlm.model.TinyModel;
 import io.srlm.model.io.HfModelConfig;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.ModelRow;
 import io.srlm.tables.SeedEft;
@@ -25,29 +24,20 @@ import java.util.Map;
  * it as M0 without copying.
  */
 public final class BaseModelStep implements Step {
-  @Override
-  public String name() {
-    return "base_model";
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    StepResult.Builder r = ctx.result();
     String location;
     String base;
     if (c.model().isBuiltinTiny()) {
-      long vi = ctx.tables().version(Catalogue.SEED_IFT);
-      long ve = ctx.tables().version(Catalogue.SEED_EFT);
-      r.read(Catalogue.SEED_IFT.name(), vi).read(Catalogue.SEED_EFT.name(), ve);
       List<String> corpus = new ArrayList<>();
-      for (SeedIft s : ctx.tables().collect(Catalogue.SEED_IFT, ctx.tables().readVersion(Catalogue.SEED_IFT, vi)
-          .where(TableStore.runIs(ctx.runId())))) {
+      for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
         corpus.add(s.prompt());
         corpus.add(s.completion());
       }
-      for (SeedEft s : ctx.tables().collect(Catalogue.SEED_EFT, ctx.tables().readVersion(Catalogue.SEED_EFT, ve)
-          .where(TableStore.runIs(ctx.runId())))) {
+      for (SeedEft s : ctx.rows(Catalogue.SEED_EFT, ctx.runRows())) {
         corpus.add(s.prompt());
         corpus.add(s.completion());
       }
@@ -55,10 +45,10 @@ public final class BaseModelStep implements Step {
         throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()),
             "run the seed step first: the tiny model's tokenizer is trained on the seed corpus");
       }
-      Path staging = ctx.stagingDir(Models.name(0));
+      Path staging = ctx.run().stagingDir(Models.name(0));
       io.srlm.util.FileTrees.delete(staging);
       TinyModel.create(c.model().tiny(), corpus, staging);
-      location = ctx.publish(staging, Models.name(0));
+      location = ctx.run().publish(staging, Models.name(0));
       base = SrlmConfig.Model.BUILTIN_TINY;
       r.count("corpus_texts", corpus.size());
     } else {
@@ -67,21 +57,20 @@ public final class BaseModelStep implements Step {
         throw Errors.configBadValue("model.base", "(config)", "must name a HuggingFace model directory (local, "
             + "s3a://, dbfs:/) or builtin:tiny", "''");
       }
-      HfModelConfig.read(ctx.localModel(location));
+      HfModelConfig.read(ctx.run().localModel(location));
       base = location;
     }
-    r.wrote(Catalogue.MODELS.name(), Models.record(ctx, new ModelRow(ctx.runId(), 0,
+    Models.record(ctx, new ModelRow(ctx.runId(), 0,
         StableIds.id("model", ctx.runId(), Models.name(0)), Models.name(0), "base", location, null, base, null, null,
-        Map.copyOf(r.inputs()), ctx.config().resolved().hash(), System.currentTimeMillis(), Map.of())));
-    boolean hasSft = ctx.config().loop().stages().stream().anyMatch(s -> s.type().equals("sft"));
+        Map.copyOf(r.inputs()), ctx.configHash(), System.currentTimeMillis(), Map.of()));
+    boolean hasSft = ctx.stages().stream().anyMatch(s -> s.type().equals("sft"));
     if (!hasSft) {
       // No SFT stage: the base is already instruction-tuned, so it is M1, the first model the loop improves.
-      r.wrote(Catalogue.MODELS.name(), Models.record(ctx, new ModelRow(ctx.runId(), 0,
+      Models.record(ctx, new ModelRow(ctx.runId(), 0,
           StableIds.id("model", ctx.runId(), Models.name(1)), Models.name(1), "base", location, null, base,
-          Models.name(0), null, Map.copyOf(r.inputs()), ctx.config().resolved().hash(), System.currentTimeMillis(),
-          Map.of())));
-      return r.build("M0 = M1 = " + location + " (no sft stage)");
+          Models.name(0), null, Map.copyOf(r.inputs()), ctx.configHash(), System.currentTimeMillis(), Map.of()));
+      return ctx.done("M0 = M1 = " + location + " (no sft stage)");
     }
-    return r.build("M0 = " + location);
+    return ctx.done("M0 = " + location);
   }
 }

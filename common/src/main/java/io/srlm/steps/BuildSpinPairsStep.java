@@ -1,14 +1,9 @@
 package io.srlm.steps;
 
-import io.srlm.config.SrlmConfig;
-import io.srlm.errors.Errors;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
-import io.srlm.spark.Faults;
 import io.srlm.tables.Catalogue;
-import io.srlm.tables.TableStore;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,28 +17,14 @@ import org.apache.spark.sql.Row;
 public final class BuildSpinPairsStep implements Step {
   public static final String NAME = "build_spin_pairs";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    TableStore t = ctx.tables();
-    long vr = t.version(Catalogue.RESPONSES);
-    r.read(Catalogue.RESPONSES.name(), vr);
-    Dataset<Row> responses = vr < 0 ? null : t.readVersion(Catalogue.RESPONSES, vr)
-        .where(TableStore.partitionIs(ctx.runId(), it))
+  public StepResult run(StepContext ctx) {
+    Dataset<Row> responses = ctx.frame(Catalogue.RESPONSES, ctx.partition(), "run spin_generate first")
         .select("prompt_id", "response_id", "source", "prompt", "response");
-    if (responses == null || responses.isEmpty()) {
-      throw Errors.tableEmpty("responses", TableStore.partition(ctx.runId(), it), "run spin_generate first");
-    }
-    List<Row> out = PairOutputs.select(responses, new SpinPairSelector(Faults.of(c.debug())));
-    PairOutputs.Written w = PairOutputs.write(ctx, stage, NAME, "spin", "responses", out, r);
-    return r.build(String.format("%d SPIN pairs (human vs %s) from %d prompts (%d dropped)", w.pairs(),
-        Models.name(it), w.prompts(), w.dropped()));
+    List<Row> out = PairOutputs.select(responses, new SpinPairSelector(ctx.faults()));
+    PairOutputs.Written w = PairOutputs.write(ctx, "spin", "responses", out);
+    return ctx.done(String.format("%d SPIN pairs (human vs %s) from %d prompts (%d dropped)", w.pairs(),
+        Models.name(ctx.iteration()), w.prompts(), w.dropped()));
   }
 }

@@ -5,10 +5,9 @@ import io.srlm.eval.JudgeGroup;
 import io.srlm.eval.JudgeItem;
 import io.srlm.eval.JudgeMetrics;
 import io.srlm.eval.JudgeMetricsResult;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.tables.Catalogue;
@@ -32,25 +31,17 @@ import org.apache.spark.sql.RowFactory;
 public final class EvaluateJudgeStep implements Step {
   public static final String NAME = "evaluate_judge";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    TableStore t = ctx.tables();
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
     String modelName = Models.name(it + 1);
     String model = Models.require(ctx, modelName).path();
     JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
-    long ve = t.version(Catalogue.SEED_EFT);
-    r.read(Catalogue.SEED_EFT.name(), ve);
     Map<String, List<SeedEft>> groups = new TreeMap<>();
-    for (SeedEft e : t.collect(Catalogue.SEED_EFT, t.readVersion(Catalogue.SEED_EFT, ve)
-        .where(TableStore.runIs(ctx.runId())))) {
+    for (SeedEft e : ctx.rows(Catalogue.SEED_EFT, ctx.runRows())) {
       if (e.split().equals("heldout")) {
         groups.computeIfAbsent(e.groupId(), g -> new ArrayList<>()).add(e);
       }
@@ -58,7 +49,7 @@ public final class EvaluateJudgeStep implements Step {
     if (template.kind() != JudgeTemplate.Kind.POINTWISE || groups.isEmpty()) {
       r.count("groups", 0);
       EvalSupport.write(ctx, it, JudgeMetricsResult.EVALUATION, List.of("judge"), List.of(), List.of(), r);
-      return r.build(template.kind() != JudgeTemplate.Kind.POINTWISE ? "skipped: the judge template is pairwise"
+      return ctx.done(template.kind() != JudgeTemplate.Kind.POINTWISE ? "skipped: the judge template is pairwise"
           : "skipped: no held-out EFT groups");
     }
     List<List<SeedEft>> chosen = new ArrayList<>(groups.values());
@@ -108,7 +99,7 @@ public final class EvaluateJudgeStep implements Step {
     r.count("groups", judged.size()).count("judgements", requests.size()).count("parsed", parsed);
     EvalSupport.write(ctx, it, JudgeMetricsResult.EVALUATION, List.of("judge"), res.toRows(ctx.runId(), it,
         modelName), samples, r);
-    return r.build(String.format("%s as judge on %d held-out groups: pairwise accuracy %.3f, Spearman %.3f, "
+    return ctx.done(String.format("%s as judge on %d held-out groups: pairwise accuracy %.3f, Spearman %.3f, "
         + "parse failures %.1f%%", modelName, judged.size(), res.pairwiseAccuracy().value(), res.spearman().value(),
         100 * res.parseFailureRate().value()));
   }

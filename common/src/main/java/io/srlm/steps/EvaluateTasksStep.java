@@ -3,10 +3,9 @@ package io.srlm.steps;
 import io.srlm.config.SrlmConfig;
 import io.srlm.eval.Accuracy;
 import io.srlm.model.SamplingParams;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.seed.BuiltinTasks;
 import io.srlm.seed.Task;
 import io.srlm.tables.Catalogue;
@@ -37,25 +36,17 @@ public final class EvaluateTasksStep implements Step {
   public static final String NAME = "evaluate_tasks";
   static final String EVALUATION = "task_accuracy";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    TableStore t = ctx.tables();
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
     String modelName = Models.name(it + 1);
     String model = Models.require(ctx, modelName).path();
-    long vs = t.version(Catalogue.SEED_IFT);
-    r.read(Catalogue.SEED_IFT.name(), vs);
     List<SeedIft> held = new ArrayList<>();
     long unchecked = 0;
-    for (SeedIft s : t.collect(Catalogue.SEED_IFT, t.readVersion(Catalogue.SEED_IFT, vs)
-        .where(TableStore.runIs(ctx.runId())))) {
+    for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
       if (!s.split().equals("heldout") || s.taskType().equals("task_creation")) {
         continue;
       }
@@ -118,13 +109,13 @@ public final class EvaluateTasksStep implements Step {
       }
       r.count("greedy_correct", gc).count("sampled_correct", sc);
     }
-    if (stage.iteration() > 0) {
+    if (it > 0) {
       selfData(ctx, it, Models.name(it), rows, r);
     }
     EvalSupport.write(ctx, it, EVALUATION, List.of("task_greedy", "task_sampled"), rows, samples, r);
     double acc = rows.stream().filter(x -> x.metric().equals("greedy_accuracy")).mapToDouble(
         EvaluationRow::value).findFirst().orElse(Double.NaN);
-    return r.build(String.format("%s greedy accuracy %.3f on %d held-out prompts", modelName, acc, held.size()));
+    return ctx.done(String.format("%s greedy accuracy %.3f on %d held-out prompts", modelName, acc, held.size()));
   }
 
   /**
@@ -132,15 +123,14 @@ public final class EvaluateTasksStep implements Step {
    * judge's mean scores between right and wrong responses to the same prompt (1 = the judge always ranks a right
    * answer above a wrong one; 0.5 = chance), with the mean scores of right and wrong responses overall.
    */
-  private static void selfData(RunContext ctx, int it, String dataModel, List<EvaluationRow> rows,
+  private static void selfData(StepContext ctx, int it, String dataModel, List<EvaluationRow> rows,
       StepResult.Builder r) {
-    TableStore t = ctx.tables();
-    List<ResponseRow> responses = t.collect(Catalogue.RESPONSES, TableStore.partitionIs(ctx.runId(), it));
+    List<ResponseRow> responses = ctx.rows(Catalogue.RESPONSES, ctx.partition());
     if (responses.isEmpty()) {
       return;
     }
     Map<String, Double> meanOf = new HashMap<>();
-    for (JudgementRow j : t.collect(Catalogue.JUDGEMENTS, TableStore.partitionIs(ctx.runId(), it))) {
+    for (JudgementRow j : ctx.rows(Catalogue.JUDGEMENTS, ctx.partition())) {
       if (j.meanScore() != null) {
         meanOf.put(j.responseId(), j.meanScore());
       }
@@ -199,7 +189,7 @@ public final class EvaluateTasksStep implements Step {
     r.count("self_responses_checkable", checkable).count("self_responses_correct", correct);
   }
 
-  private static EvaluationRow row(RunContext ctx, int it, String model, String metric, Accuracy a) {
+  private static EvaluationRow row(StepContext ctx, int it, String model, String metric, Accuracy a) {
     return new EvaluationRow(ctx.runId(), it, model, EVALUATION, metric, a.accuracy(), a.n(), a.ci().low(),
         a.ci().high());
   }

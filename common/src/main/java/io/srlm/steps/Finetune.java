@@ -7,6 +7,7 @@ import io.srlm.model.EngineOptions;
 import io.srlm.model.LanguageModel;
 import io.srlm.model.ModelWriter;
 import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.StepContext;
 import io.srlm.train.Lora;
 import io.srlm.train.TrainingPrecision;
 import io.srlm.util.FileTrees;
@@ -32,11 +33,11 @@ final class Finetune implements AutoCloseable {
     this.params = params;
   }
 
-  static Finetune open(RunContext ctx, String baseLocation, SrlmConfig.Train train, SrlmConfig.Lora lora,
+  static Finetune open(StepContext ctx, String baseLocation, SrlmConfig.Train train, SrlmConfig.Lora lora,
       String stageId) {
-    EngineOptions opts = EngineOptions.of(ctx.config().engine());
+    EngineOptions opts = EngineOptions.of(ctx.settings().engine());
     boolean full = train.finetune().equals("full");
-    LanguageModel lm = LanguageModel.load(ctx.localModel(baseLocation), TrainingPrecision.loadOptions(opts));
+    LanguageModel lm = LanguageModel.load(ctx.run().localModel(baseLocation), TrainingPrecision.loadOptions(opts));
     if (full) {
       return new Finetune(baseLocation, lm, null, lm.model().weights());
     }

@@ -3,10 +3,9 @@ package io.srlm.steps;
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
 import io.srlm.model.SamplingParams;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.prompting.TaskPrompt;
 import io.srlm.spark.Faults;
 import io.srlm.tables.Catalogue;
@@ -36,22 +35,14 @@ import org.apache.spark.sql.functions;
 public final class GeneratePromptsStep implements Step {
   public static final String NAME = "generate_prompts";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    TableStore t = ctx.tables();
-    long vs = t.version(Catalogue.SEED_IFT);
-    r.read(Catalogue.SEED_IFT.name(), vs);
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
     List<SeedIft> seeds = new ArrayList<>();
-    for (SeedIft s : t.collect(Catalogue.SEED_IFT, t.readVersion(Catalogue.SEED_IFT, vs)
-        .where(TableStore.runIs(ctx.runId())))) {
+    for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
       if (s.split().equals("train") && !s.taskType().equals("task_creation")) {
         seeds.add(s);
       }
@@ -61,15 +52,9 @@ public final class GeneratePromptsStep implements Step {
       throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()), "prompt generation needs at least "
           + c.prompts().seedShots() + " seed prompts (prompts.seed_shots); load more seed data");
     }
-    long vp = t.version(Catalogue.PROMPTS);
-    List<PromptRow> earlier = new ArrayList<>();
-    if (vp >= 0) {
-      r.read(Catalogue.PROMPTS.name(), vp);
-      earlier.addAll(t.collect(Catalogue.PROMPTS, t.readVersion(Catalogue.PROMPTS, vp)
-          .where(TableStore.runIs(ctx.runId()).and(functions.col("iteration").lt(it))
-              .and(functions.col("status").equalTo("accepted")))));
-      earlier.sort((a, b) -> a.promptId().compareTo(b.promptId()));
-    }
+    List<PromptRow> earlier = new ArrayList<>(ctx.rows(Catalogue.PROMPTS, ctx.runRows()
+        .and(functions.col("iteration").lt(it)).and(functions.col("status").equalTo("accepted"))));
+    earlier.sort((a, b) -> a.promptId().compareTo(b.promptId()));
     String generator = c.prompts().generator().isEmpty() ? Models.require(ctx, Models.name(it)).path()
         : c.prompts().generator();
     TaskPrompt template = TaskPrompt.load(c.resolved().confSource(), c.prompts().template());
@@ -124,8 +109,8 @@ public final class GeneratePromptsStep implements Step {
         requests.add(RowFactory.create(id, template.render(shuffledTexts),
             StableIds.seed(ctx.seed(), it, "prompt", i)));
       }
-      List<Row> outputs = List.copyOf(Generation.run(ctx, c, generator, requests, params, NAME,
-          Faults.of(c.debug()), r).values());
+      List<Row> outputs = List.copyOf(Generation.run(ctx, generator, requests, params, NAME,
+          ctx.faults()).values());
       for (Row o : outputs) {
         String id = o.getString(0);
         String raw = o.getString(1);
@@ -190,9 +175,9 @@ public final class GeneratePromptsStep implements Step {
       r.add(reason == null ? "accepted" : "rejected_" + reason, 1);
     }
     r.count("requests", cands.size());
-    r.wrote(Catalogue.PROMPTS.name(), t.replace(Catalogue.PROMPTS, rows, TableStore.partition(ctx.runId(), it)));
+    ctx.replacePartition(Catalogue.PROMPTS, rows);
     double secs = (System.nanoTime() - t0) / 1e9;
-    return r.build(String.format("%d of %d candidate prompts accepted (target %d), %,.0f tokens/s", kept,
+    return ctx.done(String.format("%d of %d candidate prompts accepted (target %d), %,.0f tokens/s", kept,
         cands.size(), target, r.count("generated_tokens") / Math.max(secs, 1e-9)));
   }
 

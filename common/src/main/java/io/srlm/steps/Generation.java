@@ -2,7 +2,7 @@ package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.model.SamplingParams;
-import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
 import io.srlm.spark.CompletionSchema;
 import io.srlm.spark.Completions;
@@ -31,10 +31,11 @@ final class Generation {
   /**
    * Completes {@code requests} with {@code model} on the executors. Returns the output rows by request key, in
    * request order (text at 1, prompt tokens at 2, completion tokens at 3, finish reason at 4, status at 5: "ok" or
-   * too long for the context). Counters are added to {@code r}, so a step that generates twice reports the sums.
+   * too long for the context). Counters are added to the step's result, so a step that generates twice reports the sums.
    */
-  static Map<String, Row> run(RunContext ctx, SrlmConfig c, String model, List<Row> requests, SamplingParams params,
-      String label, Faults faults, StepResult.Builder r) {
+  static Map<String, Row> run(StepContext ctx, String model, List<Row> requests, SamplingParams params,
+      String label, Faults faults) {
+    StepResult.Builder r = ctx.result();
     Map<String, Row> ordered = new LinkedHashMap<>();
     if (requests.isEmpty()) {
       return ordered;
@@ -43,7 +44,7 @@ final class Generation {
     try (StageProgress progress = new StageProgress(ctx.spark().sparkContext(), label, requests.size())) {
       for (Row o : Completions.run(ctx.spark().createDataFrame(requests, CompletionSchema.INPUT),
           ctx.modelSpec(model), params, label, faults, progress,
-          Completions.partitions(ctx.spark(), requests.size(), c.engine().batchSize())).collectAsList()) {
+          Completions.partitions(ctx.spark(), requests.size(), ctx.settings().engine().batchSize())).collectAsList()) {
         byKey.put(o.getString(0), o);
       }
       r.add("generated_tokens", progress.tokensDone());

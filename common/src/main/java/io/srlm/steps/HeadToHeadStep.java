@@ -2,10 +2,9 @@ package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.eval.HeadToHead;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.seed.BuiltinTasks;
@@ -32,34 +31,26 @@ public final class HeadToHeadStep implements Step {
   public static final String NAME = "head_to_head";
   static final String EVALUATION = "head_to_head";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
     String newName = Models.name(it + 1);
     String oldName = Models.name(it);
     String label = newName + " vs " + oldName;
     if (it == 0 && c.model().isBuiltinTiny()) {
       EvalSupport.write(ctx, it, EVALUATION, List.of(NAME), List.of(), List.of(), r);
-      return r.build("skipped: M0 is the untrained built-in model");
+      return ctx.done("skipped: M0 is the untrained built-in model");
     }
     String newModel = Models.require(ctx, newName).path();
     String oldModel = Models.require(ctx, oldName).path();
     String judge = c.eval().h2hJudgeModel().isEmpty() ? newModel : c.eval().h2hJudgeModel();
     JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.eval().h2hTemplate(),
         "eval.head_to_head.template");
-    TableStore t = ctx.tables();
-    long vs = t.version(Catalogue.SEED_IFT);
-    r.read(Catalogue.SEED_IFT.name(), vs);
     List<SeedIft> held = new ArrayList<>();
-    for (SeedIft s : t.collect(Catalogue.SEED_IFT, t.readVersion(Catalogue.SEED_IFT, vs)
-        .where(TableStore.runIs(ctx.runId())))) {
+    for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
       if (s.split().equals("heldout") && !s.taskType().equals("task_creation")) {
         held.add(s);
       }
@@ -153,7 +144,7 @@ public final class HeadToHeadStep implements Step {
     }
     EvalSupport.write(ctx, it, EVALUATION, List.of(NAME), rows, samples, r);
     r.count("prompts", held.size()).count("wins", h.wins()).count("ties", h.ties()).count("losses", h.losses());
-    return r.build(String.format("%s: %d wins, %d ties, %d losses (win rate %.3f, 95%% CI %.3f-%.3f)", label,
+    return ctx.done(String.format("%s: %d wins, %d ties, %d losses (win rate %.3f, 95%% CI %.3f-%.3f)", label,
         h.wins(), h.ties(), h.losses(), h.winRate(), h.ci().low(), h.ci().high()));
   }
 }

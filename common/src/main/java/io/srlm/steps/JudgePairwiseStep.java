@@ -1,10 +1,9 @@
 package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.spark.Faults;
@@ -33,10 +32,6 @@ import org.apache.spark.sql.RowFactory;
 public final class JudgePairwiseStep implements Step {
   public static final String NAME = "judge_pairwise";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   private record Call(String key, String comparisonId, ResponseRow first, ResponseRow second, String order,
       long seed) {
@@ -50,14 +45,14 @@ public final class JudgePairwiseStep implements Step {
   }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    List<ResponseRow> responses = IterationInputs.responses(ctx, it, r, "run sample-responses first");
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
+    List<ResponseRow> responses = ctx.rows(Catalogue.RESPONSES, ctx.partition(), "run sample-responses first");
     JudgeTemplate template = IterationInputs.judgeTemplate(c, JudgeTemplate.Kind.PAIRWISE, "must be a pairwise "
         + "template (with {response_a} and {response_b}, e.g. pairwise-ab) when judge.mode = pairwise");
-    String judge = IterationInputs.judgeModel(ctx, c, it);
+    String judge = IterationInputs.judgeModel(ctx);
     String judgeKey = Models.judgeKey(c.judge().model(), it);
     Map<String, List<ResponseRow>> byPrompt = new TreeMap<>();
     for (ResponseRow x : responses) {
@@ -84,8 +79,8 @@ public final class JudgePairwiseStep implements Step {
         }
       }
     }
-    Map<String, Row> out = Generation.run(ctx, c, judge, requests, Generation.params(c.judge().sampling()), NAME,
-        Faults.of(c.debug()), r);
+    Map<String, Row> out = Generation.run(ctx, judge, requests, Generation.params(c.judge().sampling()), NAME,
+        ctx.faults());
     ScoreParser parser = template.parser();
     Map<String, ScoreParser.Parsed> parsed = new HashMap<>();
     Map<String, Map<String, ScoreParser.Choice>> byComparison = new HashMap<>();
@@ -132,13 +127,10 @@ public final class JudgePairwiseStep implements Step {
     rows.sort(Comparator.comparing(JudgementRow::judgementId));
     long scored = rows.stream().filter(x -> x.score() != null).count();
     r.count("judge_calls", raw.size()).count("responses", responses.size()).count("responses_scored", scored);
-    TableStore t = ctx.tables();
-    r.wrote(Catalogue.PAIRWISE_JUDGEMENTS.name(), t.replace(Catalogue.PAIRWISE_JUDGEMENTS, raw,
-        TableStore.partition(ctx.runId(), it)));
-    r.wrote(Catalogue.JUDGEMENTS.name(), t.replace(Catalogue.JUDGEMENTS, rows, TableStore.partition(ctx.runId(),
-        it)));
+    ctx.replacePartition(Catalogue.PAIRWISE_JUDGEMENTS, raw);
+    ctx.replacePartition(Catalogue.JUDGEMENTS, rows);
     long parsedOk = raw.stream().filter(x -> x.verdict() != null).count();
-    return r.build(String.format("%d pairwise judge calls for %d responses (parse rate %.1f%%, %d consistent wins)",
+    return ctx.done(String.format("%d pairwise judge calls for %d responses (parse rate %.1f%%, %d consistent wins)",
         raw.size(), responses.size(), 100.0 * parsedOk / Math.max(1, raw.size()), r.count("comparisons_win")));
   }
 

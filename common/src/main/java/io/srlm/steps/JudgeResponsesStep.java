@@ -1,10 +1,9 @@
 package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.spark.Faults;
@@ -29,20 +28,16 @@ import org.apache.spark.sql.RowFactory;
 public final class JudgeResponsesStep implements Step {
   public static final String NAME = "judge_responses";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    List<ResponseRow> responses = IterationInputs.responses(ctx, it, r, "run sample-responses first");
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
+    List<ResponseRow> responses = ctx.rows(Catalogue.RESPONSES, ctx.partition(), "run sample-responses first");
     JudgeTemplate template = IterationInputs.judgeTemplate(c, JudgeTemplate.Kind.POINTWISE, "must be a pointwise "
         + "template for pointwise judging; use judge.mode = pairwise for a pairwise one");
-    String judge = IterationInputs.judgeModel(ctx, c, it);
+    String judge = IterationInputs.judgeModel(ctx);
     int k = c.judge().samples();
     List<Row> requests = new ArrayList<>();
     Map<String, ResponseRow> responseOf = new HashMap<>();
@@ -60,8 +55,8 @@ public final class JudgeResponsesStep implements Step {
       }
     }
     ScoreParser parser = template.parser();
-    List<Row> out = List.copyOf(Generation.run(ctx, c, judge, requests, Generation.params(c.judge().sampling()),
-        NAME, Faults.of(c.debug()), r).values());
+    List<Row> out = List.copyOf(Generation.run(ctx, judge, requests, Generation.params(c.judge().sampling()),
+        NAME, ctx.faults()).values());
     Map<String, double[]> sums = new HashMap<>(); // response id -> {sum, count}
     Map<String, ScoreParser.Parsed> parsed = new HashMap<>();
     for (Row o : out) {
@@ -93,10 +88,8 @@ public final class JudgeResponsesStep implements Step {
     long scored = sums.values().stream().filter(a -> a[1] > 0).count();
     r.count("judgements", rows.size()).count("parsed", ok).count("responses", responses.size())
         .count("responses_scored", scored);
-    TableStore t = ctx.tables();
-    r.wrote(Catalogue.JUDGEMENTS.name(), t.replace(Catalogue.JUDGEMENTS, rows, TableStore.partition(ctx.runId(),
-        it)));
-    return r.build(String.format("%d judgements of %d responses, parse rate %.1f%%", rows.size(), responses.size(),
+    ctx.replacePartition(Catalogue.JUDGEMENTS, rows);
+    return ctx.done(String.format("%d judgements of %d responses, parse rate %.1f%%", rows.size(), responses.size(),
         100.0 * ok / Math.max(1, rows.size())));
   }
 }

@@ -4,6 +4,7 @@ import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
 import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.TaskPrompt;
@@ -29,30 +30,24 @@ import java.util.Map;
  * output; with seed.on_bad_row = skip, skipped rows go to rejected_rows and are counted.
  */
 public final class LoadSeedStep implements Step {
-  @Override
-  public String name() {
-    return "seed";
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    SeedData data = load(ctx, c);
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    SeedData data = load(ctx.run(), c);
     if (data.ift().isEmpty()) {
       throw Errors.error(io.srlm.errors.ErrorCode.SEED_DATA, "The seed data has no instruction-following rows",
           "check seed.source and the seed files", "source", c.seed().source());
     }
-    TableStore t = ctx.tables();
-    StepResult.Builder r = new StepResult.Builder(io.srlm.pipeline.StepRunner.stepId(stage, name()));
-    r.wrote(Catalogue.SEED_IFT.name(), t.replace(Catalogue.SEED_IFT, data.ift(), TableStore.runOnly(ctx.runId())));
-    r.wrote(Catalogue.SEED_EFT.name(), t.replace(Catalogue.SEED_EFT, data.eft(), TableStore.runOnly(ctx.runId())));
-    r.wrote(Catalogue.REJECTED_ROWS.name(), t.replace(Catalogue.REJECTED_ROWS, data.rejected(),
-        TableStore.partition(ctx.runId(), 0) + " AND step = 'seed'"));
+    StepResult.Builder r = ctx.result();
+    ctx.replace(Catalogue.SEED_IFT, data.ift(), ctx.runRows());
+    ctx.replace(Catalogue.SEED_EFT, data.eft(), ctx.runRows());
+    ctx.replaceRejected(0, data.rejected());
     data.counts().forEach(r::count);
     r.count("ift_rows", data.ift().size());
     r.count("eft_rows", data.eft().size());
     r.count("skipped_rows", data.rejected().size());
-    return r.build(String.format("%d IFT and %d EFT seed rows from %s (%d skipped)", data.ift().size(),
+    return ctx.done(String.format("%d IFT and %d EFT seed rows from %s (%d skipped)", data.ift().size(),
         data.eft().size(), c.seed().source(), data.rejected().size()));
   }
 

@@ -1,6 +1,6 @@
 package io.srlm.steps;
 
-import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.StepContext;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.MetricRow;
 import io.srlm.tables.TableStore;
@@ -8,6 +8,7 @@ import io.srlm.train.MetricsSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 
 /**
@@ -16,12 +17,12 @@ import org.apache.spark.sql.functions;
  * ends with exactly one curve, as an uninterrupted run would.
  */
 final class MetricsBuffer implements MetricsSink {
-  private final RunContext ctx;
+  private final StepContext ctx;
   private final int iteration;
   private final String stage;
   private final List<MetricRow> rows = new ArrayList<>();
 
-  MetricsBuffer(RunContext ctx, int iteration, String stage) {
+  MetricsBuffer(StepContext ctx, int iteration, String stage) {
     this.ctx = ctx;
     this.iteration = iteration;
     this.stage = stage;
@@ -38,8 +39,7 @@ final class MetricsBuffer implements MetricsSink {
   @Override
   public void resumedAt(long step) {
     rows.clear();
-    rows.addAll(ctx.tables().collect(Catalogue.TRAINING_METRICS, TableStore.partitionIs(ctx.runId(), iteration)
-        .and(functions.col("stage").equalTo(stage)).and(functions.col("step").leq(step))));
+    rows.addAll(ctx.run().tables().collect(Catalogue.TRAINING_METRICS, ownRows().and(functions.col("step").leq(step))));
   }
 
   @Override
@@ -47,11 +47,12 @@ final class MetricsBuffer implements MetricsSink {
     flush();
   }
 
+  /** Writes the buffered rows over this stage's rows of training_metrics (recorded as the step's write). */
   long flush() {
-    return ctx.tables().replace(Catalogue.TRAINING_METRICS, rows, predicate());
+    return ctx.replace(Catalogue.TRAINING_METRICS, rows, ownRows());
   }
 
-  private String predicate() {
-    return TableStore.partition(ctx.runId(), iteration) + " AND stage = '" + TableStore.sqlString(stage) + "'";
+  private Column ownRows() {
+    return TableStore.partitionIs(ctx.runId(), iteration).and(functions.col("stage").equalTo(stage));
   }
 }

@@ -1,7 +1,9 @@
 package io.srlm.steps;
 
 import io.srlm.errors.Errors;
+import io.srlm.errors.SrlmException;
 import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.StepContext;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.ModelRow;
 import io.srlm.tables.TableStore;
@@ -36,14 +38,22 @@ public final class Models {
   }
 
   public static ModelRow require(RunContext ctx, String name) {
-    return find(ctx, name).orElseThrow(() -> Errors.runState("Model " + name + " of run '" + ctx.runId()
-        + "' is not in the models table", "run the stage that produces it first (srlm loop resumes in order)",
-        "run_id", ctx.runId(), "model", name));
+    return find(ctx, name).orElseThrow(() -> missing(ctx.runId(), name));
   }
 
-  /** Records a model (replacing an earlier row of the same name: a re-run step re-publishes it). */
-  public static long record(RunContext ctx, ModelRow row) {
-    return ctx.tables().replace(Catalogue.MODELS, List.of(row), TableStore.runOnly(ctx.runId()) + " AND name = '"
-        + TableStore.sqlString(row.name()) + "'");
+  /** The newest row of model {@code name} in this run, read at the step's pinned version of models. */
+  public static ModelRow require(StepContext ctx, String name) {
+    return ctx.rows(Catalogue.MODELS, ctx.runRows().and(functions.col("name").equalTo(name))).stream()
+        .max(Comparator.comparingLong(ModelRow::createdAtMs)).orElseThrow(() -> missing(ctx.runId(), name));
+  }
+
+  private static SrlmException missing(String runId, String name) {
+    return Errors.runState("Model " + name + " of run '" + runId + "' is not in the models table",
+        "run the stage that produces it first (srlm loop resumes in order)", "run_id", runId, "model", name);
+  }
+
+  /** Records a model of this step (replacing an earlier row of the same name: a re-run step re-publishes it). */
+  public static long record(StepContext ctx, ModelRow row) {
+    return ctx.replace(Catalogue.MODELS, List.of(row), ctx.runRows().and(functions.col("name").equalTo(row.name())));
   }
 }

@@ -1,12 +1,10 @@
 package io.srlm.steps;
 
-import io.srlm.config.SrlmConfig;
-import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.PairRow;
 import io.srlm.tables.RejectedRow;
-import io.srlm.tables.TableStore;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,9 +39,9 @@ final class PairOutputs {
    * iteration, stage type and prompt; with {@code source}) and this step's rows of rejected_rows (row_ref = the
    * prompt, from table {@code droppedFrom}), replacing what an earlier attempt wrote.
    */
-  static Written write(RunContext ctx, SrlmConfig.Stage stage, String step, String source, String droppedFrom,
-      List<Row> out, StepResult.Builder r) {
-    int it = stage.iteration();
+  static Written write(StepContext ctx, String source, String droppedFrom, List<Row> out) {
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
     List<PairRow> pairs = new ArrayList<>();
     List<RejectedRow> dropped = new ArrayList<>();
     for (Row o : out) {
@@ -51,22 +49,19 @@ final class PairOutputs {
       if (o.getString(0).equals("pair")) {
         double cs = o.getDouble(7);
         double rs = o.getDouble(8);
-        pairs.add(new PairRow(ctx.runId(), it, StableIds.id("pair", ctx.runId(), it, stage.type(), promptId),
+        pairs.add(new PairRow(ctx.runId(), it, StableIds.id("pair", ctx.runId(), it, ctx.stageType(), promptId),
             promptId, o.getString(2), o.getString(3), o.getString(4), o.getString(5), o.getString(6), cs, rs, cs - rs,
-            source, stage.type()));
+            source, ctx.stageType()));
       } else {
-        dropped.add(new RejectedRow(ctx.runId(), it, step, droppedFrom, promptId, o.getString(9), o.getString(10)));
+        dropped.add(new RejectedRow(ctx.runId(), it, ctx.step(), droppedFrom, promptId, o.getString(9), o.getString(10)));
         r.add("dropped_" + o.getString(9), 1);
       }
     }
     pairs.sort(Comparator.comparing(PairRow::pairId));
     dropped.sort(Comparator.comparing(RejectedRow::rowRef));
     r.count("prompts", out.size()).count("pairs", pairs.size()).count("dropped", dropped.size());
-    TableStore t = ctx.tables();
-    String part = TableStore.partition(ctx.runId(), it);
-    r.wrote(Catalogue.PREFERENCE_PAIRS.name(), t.replace(Catalogue.PREFERENCE_PAIRS, pairs, part));
-    r.wrote(Catalogue.REJECTED_ROWS.name(), t.replace(Catalogue.REJECTED_ROWS, dropped, part + " AND step = '" + step
-        + "'"));
+    ctx.replacePartition(Catalogue.PREFERENCE_PAIRS, pairs);
+    ctx.replaceRejected(dropped);
     return new Written(out.size(), pairs.size(), dropped.size());
   }
 }

@@ -1,17 +1,13 @@
 package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
-import io.srlm.errors.Errors;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
-import io.srlm.spark.Faults;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.PromptRow;
 import io.srlm.tables.RejectedRow;
 import io.srlm.tables.ResponseRow;
-import io.srlm.tables.TableStore;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,25 +26,15 @@ import org.apache.spark.sql.functions;
 public final class SampleResponsesStep implements Step {
   public static final String NAME = "sample_responses";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    TableStore t = ctx.tables();
-    long vp = t.version(Catalogue.PROMPTS);
-    r.read(Catalogue.PROMPTS.name(), vp);
-    List<PromptRow> prompts = vp < 0 ? List.of() : t.collect(Catalogue.PROMPTS, t.readVersion(Catalogue.PROMPTS, vp)
-        .where(TableStore.partitionIs(ctx.runId(), it).and(functions.col("status").equalTo("accepted"))));
-    if (prompts.isEmpty()) {
-      throw Errors.tableEmpty("prompts", TableStore.partition(ctx.runId(), it) + " AND status = 'accepted'",
-          "no prompt was accepted in this iteration; see the prompts table's reject_reason counts");
-    }
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
+    List<PromptRow> prompts = ctx.rows(Catalogue.PROMPTS, ctx.partition().and(functions.col("status")
+        .equalTo("accepted")), "no prompt was accepted in this iteration; see the prompts table's reject_reason "
+        + "counts");
     String model = Models.require(ctx, Models.name(it)).path();
     int n = c.responses().numCandidates();
     List<Row> requests = new ArrayList<>();
@@ -65,8 +51,8 @@ public final class SampleResponsesStep implements Step {
     }
     List<ResponseRow> rows = new ArrayList<>();
     List<RejectedRow> rejected = new ArrayList<>();
-    for (Row o : Generation.run(ctx, c, model, requests, Generation.params(c.responses().sampling()), NAME,
-        Faults.of(c.debug()), r).values()) {
+    for (Row o : Generation.run(ctx, model, requests, Generation.params(c.responses().sampling()), NAME,
+        ctx.faults()).values()) {
       String id = o.getString(0);
       long[] m = meta.get(id);
       PromptRow p = promptOf.get(id);
@@ -84,9 +70,8 @@ public final class SampleResponsesStep implements Step {
     for (ResponseRow x : rows) {
       r.add("finish_" + x.finishReason(), 1);
     }
-    r.wrote(Catalogue.RESPONSES.name(), t.replace(Catalogue.RESPONSES, rows, TableStore.partition(ctx.runId(), it)));
-    r.wrote(Catalogue.REJECTED_ROWS.name(), t.replace(Catalogue.REJECTED_ROWS, rejected,
-        TableStore.partition(ctx.runId(), it) + " AND step = '" + NAME + "'"));
-    return r.build(String.format("%d responses for %d prompts (%d per prompt)", rows.size(), prompts.size(), n));
+    ctx.replacePartition(Catalogue.RESPONSES, rows);
+    ctx.replaceRejected(rejected);
+    return ctx.done(String.format("%d responses for %d prompts (%d per prompt)", rows.size(), prompts.size(), n));
   }
 }

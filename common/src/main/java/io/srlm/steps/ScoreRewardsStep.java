@@ -2,10 +2,9 @@ package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.spark.Completions;
 import io.srlm.spark.Faults;
 import io.srlm.spark.RewardScores;
@@ -34,22 +33,18 @@ public final class ScoreRewardsStep implements Step {
   /** The judgements.template value of reward-model rows (they have no prompt template). */
   public static final String TEMPLATE = "reward_head:sequence_classification";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
     String model = c.judge().model();
     if (!c.judge().rewardModel()) {
       throw Errors.configBadValue("judge.model", "(config)", "must name a sequence-classification model with "
           + "judge.reward_head = sequence_classification for the " + NAME + " step", "'" + model + "'");
     }
-    List<ResponseRow> responses = IterationInputs.responses(ctx, it, r, "run sample-responses first");
+    List<ResponseRow> responses = ctx.rows(Catalogue.RESPONSES, ctx.partition(), "run sample-responses first");
     List<Row> requests = new ArrayList<>();
     Map<String, ResponseRow> byId = new HashMap<>();
     for (ResponseRow x : responses) {
@@ -81,10 +76,8 @@ public final class ScoreRewardsStep implements Step {
     rows.sort((a, b) -> a.judgementId().compareTo(b.judgementId()));
     long ok = rows.stream().filter(x -> x.score() != null).count();
     r.count("judgements", rows.size()).count("responses", responses.size()).count("responses_scored", ok);
-    TableStore t = ctx.tables();
-    r.wrote(Catalogue.JUDGEMENTS.name(), t.replace(Catalogue.JUDGEMENTS, rows, TableStore.partition(ctx.runId(),
-        it)));
-    return r.build(String.format("%d responses scored by the reward model %s (%d without a score)", ok, model,
+    ctx.replacePartition(Catalogue.JUDGEMENTS, rows);
+    return ctx.done(String.format("%d responses scored by the reward model %s (%d without a score)", ok, model,
         rows.size() - ok));
   }
 }

@@ -2,10 +2,9 @@ package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.spark.Faults;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.RejectedRow;
@@ -36,27 +35,15 @@ public final class SpinGenerateStep implements Step {
   public static final String SELF = "self";
   public static final String HUMAN = "human";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    TableStore t = ctx.tables();
-    long vs = t.version(Catalogue.SEED_IFT);
-    r.read(Catalogue.SEED_IFT.name(), vs);
-    List<SeedIft> pool = vs < 0 ? List.of() : t.collect(Catalogue.SEED_IFT, t.readVersion(Catalogue.SEED_IFT, vs)
-        .where(TableStore.runIs(ctx.runId()).and(functions.col("split").equalTo("train"))
-            .and(functions.col("task_type").notEqual("task_creation"))));
-    if (pool.isEmpty()) {
-      throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()) + " AND split = 'train' AND task_type <> "
-          + "'task_creation'", "SPIN answers the seed instruction-following prompts: load a seed set with such rows "
-          + "(srlm seed)");
-    }
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
+    List<SeedIft> pool = ctx.rows(Catalogue.SEED_IFT, ctx.runRows().and(functions.col("split").equalTo("train"))
+        .and(functions.col("task_type").notEqual("task_creation")), "SPIN answers the seed instruction-following "
+        + "prompts: load a seed set with such rows (srlm seed)");
     List<SeedIft> chosen = sample(pool, c.spin().maxPrompts(), ctx.seed(), it);
     String model = Models.require(ctx, Models.name(it)).path();
     Map<String, SeedIft> byKey = new TreeMap<>();
@@ -68,8 +55,8 @@ public final class SpinGenerateStep implements Step {
     }
     List<ResponseRow> rows = new ArrayList<>();
     List<RejectedRow> rejected = new ArrayList<>();
-    for (Row o : Generation.run(ctx, c, model, requests, Generation.params(c.responses().sampling()), NAME,
-        Faults.of(c.debug()), r).values()) {
+    for (Row o : Generation.run(ctx, model, requests, Generation.params(c.responses().sampling()), NAME,
+        ctx.faults()).values()) {
       SeedIft s = byKey.get(o.getString(0));
       if (!Generation.ok(o)) {
         rejected.add(new RejectedRow(ctx.runId(), it, NAME, "seed_ift", s.seedId(), "prompt_too_long",
@@ -86,10 +73,9 @@ public final class SpinGenerateStep implements Step {
     rejected.sort(Comparator.comparing(RejectedRow::rowRef));
     r.count("seed_prompts", pool.size()).count("prompts", chosen.size()).count("responses", rows.size())
         .count("skipped_prompts", rejected.size());
-    r.wrote(Catalogue.RESPONSES.name(), t.replace(Catalogue.RESPONSES, rows, TableStore.partition(ctx.runId(), it)));
-    r.wrote(Catalogue.REJECTED_ROWS.name(), t.replace(Catalogue.REJECTED_ROWS, rejected,
-        TableStore.partition(ctx.runId(), it) + " AND step = '" + NAME + "'"));
-    return r.build(String.format("%s answered %d of %d seed prompts (%d too long)", Models.name(it),
+    ctx.replacePartition(Catalogue.RESPONSES, rows);
+    ctx.replaceRejected(rejected);
+    return ctx.done(String.format("%s answered %d of %d seed prompts (%d too long)", Models.name(it),
         chosen.size() - rejected.size(), pool.size(), rejected.size()));
   }
 

@@ -4,10 +4,9 @@ import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
 import io.srlm.model.LanguageModel;
 import io.srlm.model.Scorer;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.ModelRow;
 import io.srlm.tables.PairRow;
@@ -31,34 +30,23 @@ import java.util.Map;
  * paper) or M1 (sft). SPIN stages use beta = dpo.spin_lambda.
  */
 public final class TrainDpoStep implements Step {
-  @Override
-  public String name() {
-    return "train_dpo";
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    TableStore t = ctx.tables();
-    long vp = t.version(Catalogue.PREFERENCE_PAIRS);
-    r.read(Catalogue.PREFERENCE_PAIRS.name(), vp);
-    List<PairRow> pairs = vp < 0 ? List.of() : t.collect(Catalogue.PREFERENCE_PAIRS,
-        t.readVersion(Catalogue.PREFERENCE_PAIRS, vp).where(TableStore.partitionIs(ctx.runId(), it)));
-    if (pairs.isEmpty()) {
-      throw Errors.tableEmpty("preference_pairs", TableStore.partition(ctx.runId(), it),
-          "no preference pairs were built for this iteration; check judgements.parse_status and the pairs step's "
-              + "counts in the runs table (ties and unparsed judgements are dropped)");
-    }
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
+    List<PairRow> pairs = new ArrayList<>(ctx.rows(Catalogue.PREFERENCE_PAIRS, ctx.partition(),
+        "no preference pairs were built for this iteration; check judgements.parse_status and the pairs step's "
+            + "counts in the runs table (ties and unparsed judgements are dropped)"));
     pairs.sort((a, b) -> a.pairId().compareTo(b.pairId()));
     ModelRow policyBase = Models.require(ctx, Models.name(it));
     ModelRow reference = c.dpo().reference().equals("sft") ? Models.require(ctx, Models.name(1)) : policyBase;
-    boolean spin = stage.type().equals("spin");
+    boolean spin = ctx.stageType().equals("spin");
     double beta = spin ? c.dpo().spinLambda() : c.dpo().beta();
-    TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), it, name(),
+    TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), it, ctx.step(),
         "preference_pairs");
-    try (Finetune ft = Finetune.open(ctx, policyBase.path(), c.dpo().train(), c.lora(), stage.id())) {
+    try (Finetune ft = Finetune.open(ctx, policyBase.path(), c.dpo().train(), c.lora(), ctx.stageId())) {
       int limit = TrainingData.limit(ft.model(), c.dpo().train().maxSeqLen());
       List<PairExample> tokenized = new ArrayList<>();
       for (PairRow p : pairs) {
@@ -77,12 +65,11 @@ public final class TrainDpoStep implements Step {
           reference.name().equals(policyBase.name()), tokenized);
       List<ReferenceLogprob> refRows = new ArrayList<>();
       for (PairExample e : withRef) {
-        refRows.add(new ReferenceLogprob(ctx.runId(), it, stage.type(), e.id(), reference.name(), e.refChosen(),
+        refRows.add(new ReferenceLogprob(ctx.runId(), it, ctx.stageType(), e.id(), reference.name(), e.refChosen(),
             e.refRejected(), e.chosen().length, e.rejected().length, rejected.rows().stream()
             .anyMatch(x -> x.rowRef().equals(e.id()))));
       }
-      r.wrote(Catalogue.REFERENCE_LOGPROBS.name(), t.replace(Catalogue.REFERENCE_LOGPROBS, refRows,
-          TableStore.partition(ctx.runId(), it)));
+      ctx.replacePartition(Catalogue.REFERENCE_LOGPROBS, refRows);
       List<PairExample> train = new ArrayList<>();
       List<PairExample> val = new ArrayList<>();
       for (PairExample e : withRef) {
@@ -92,29 +79,28 @@ public final class TrainDpoStep implements Step {
       ft.attachAdapters();
       MetricsBuffer metrics = new MetricsBuffer(ctx, it, "dpo");
       String esMetric = c.dpo().earlyStoppingMetric().equals("val_loss") ? "loss" : "reward_accuracy";
-      TrainSpec spec = new TrainSpec("dpo", c.dpo().train(), StableIds.seed(ctx.seed(), stage.id()),
-          ctx.checkpointDir(stage.id()), val.isEmpty() ? 0 : c.dpo().earlyStoppingPatience(), esMetric,
+      TrainSpec spec = new TrainSpec("dpo", c.dpo().train(), StableIds.seed(ctx.seed(), ctx.stageId()),
+          ctx.run().checkpointDir(ctx.stageId()), val.isEmpty() ? 0 : c.dpo().earlyStoppingPatience(), esMetric,
           !esMetric.equals("loss"), c.debug().haltAfterSteps());
       TrainResult res = new Trainer<>(ft.model().model().manager(), ft.params(),
           new DpoObjective(ft.model().model(), ft.model().padId(), c.dpo().loss(), beta), spec, metrics)
           .train(train, val);
-      r.wrote(Catalogue.TRAINING_METRICS.name(), metrics.flush());
-      r.wrote(Catalogue.REJECTED_ROWS.name(), t.replace(Catalogue.REJECTED_ROWS, rejected.rows(),
-          TableStore.partition(ctx.runId(), it) + " AND step = '" + name() + "'"));
+      metrics.flush();
+      ctx.replaceRejected(rejected.rows());
       String next = Models.name(it + 1);
-      String location = ft.publish(ctx, next);
+      String location = ft.publish(ctx.run(), next);
       Map<String, Double> summary = new LinkedHashMap<>();
       res.lastTrain().forEach((k, v) -> summary.put("train_" + k, v));
       res.lastVal().forEach((k, v) -> summary.put("val_" + k, v));
       summary.put("tokens_per_second", res.tokensPerSecond());
-      r.wrote(Catalogue.MODELS.name(), Models.record(ctx, new ModelRow(ctx.runId(), it,
-          StableIds.id("model", ctx.runId(), next), next, stage.type(), location,
+      Models.record(ctx, new ModelRow(ctx.runId(), it,
+          StableIds.id("model", ctx.runId(), next), next, ctx.stageType(), location,
           ft.lora() ? location + "/adapter" : null, policyBase.baseModel(), policyBase.name(), reference.name(),
-          Map.copyOf(r.inputs()), ctx.config().resolved().hash(), System.currentTimeMillis(), summary)));
+          Map.copyOf(r.inputs()), ctx.configHash(), System.currentTimeMillis(), summary));
       r.count("pairs", pairs.size()).count("train_pairs", train.size()).count("val_pairs", val.size())
           .count("skipped_pairs", rejected.count("too_long") + rejected.count("empty_completion"))
           .count("steps", res.steps()).count("resumed_from_step", res.resumedFrom());
-      return r.build(String.format("%s trained on %d pairs in %d steps: loss %.3f, reward accuracy %.2f, margin %.3f",
+      return ctx.done(String.format("%s trained on %d pairs in %d steps: loss %.3f, reward accuracy %.2f, margin %.3f",
           next, train.size(), res.steps(), res.lastTrain().getOrDefault("loss", Double.NaN),
           res.lastTrain().getOrDefault("reward_accuracy", Double.NaN),
           res.lastTrain().getOrDefault("reward_margin", Double.NaN)));
@@ -122,7 +108,7 @@ public final class TrainDpoStep implements Step {
   }
 
   /** The reference model's summed log-probs of both completions, computed once without gradients. */
-  private static List<PairExample> referenceLogprobs(RunContext ctx, SrlmConfig c, Finetune ft, ModelRow reference,
+  private static List<PairExample> referenceLogprobs(StepContext ctx, SrlmConfig c, Finetune ft, ModelRow reference,
       boolean sameAsPolicy, List<PairExample> pairs) {
     List<int[]> prompts = new ArrayList<>();
     List<int[]> completions = new ArrayList<>();
@@ -137,7 +123,7 @@ public final class TrainDpoStep implements Step {
     if (sameAsPolicy) {
       scores = ft.model().scorer(bs).score(prompts, completions);
     } else {
-      try (LanguageModel ref = LanguageModel.load(ctx.localModel(reference.path()),
+      try (LanguageModel ref = LanguageModel.load(ctx.run().localModel(reference.path()),
           io.srlm.model.EngineOptions.of(c.engine()))) {
         scores = ref.scorer(bs).score(prompts, completions);
       }

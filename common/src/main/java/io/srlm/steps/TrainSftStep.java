@@ -2,10 +2,9 @@ package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
-import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.pipeline.StepRunner;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.ModelRow;
 import io.srlm.tables.SeedEft;
@@ -29,31 +28,17 @@ import java.util.Map;
 public final class TrainSftStep implements Step {
   private static final int MAX_VAL_ROWS = 512;
 
-  @Override
-  public String name() {
-    return "train_sft";
-  }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    SrlmConfig c = stage.settings();
-    String id = StepRunner.stepId(stage, name());
-    StepResult.Builder r = new StepResult.Builder(id);
-    TableStore t = ctx.tables();
-    long vi = t.version(Catalogue.SEED_IFT);
-    long ve = t.version(Catalogue.SEED_EFT);
-    r.read(Catalogue.SEED_IFT.name(), vi).read(Catalogue.SEED_EFT.name(), ve);
-    List<SeedIft> ift = t.collect(Catalogue.SEED_IFT, t.readVersion(Catalogue.SEED_IFT, vi)
-        .where(TableStore.runIs(ctx.runId())));
-    List<SeedEft> eft = t.collect(Catalogue.SEED_EFT, t.readVersion(Catalogue.SEED_EFT, ve)
-        .where(TableStore.runIs(ctx.runId())));
-    if (ift.isEmpty()) {
-      throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()), "run the seed step first");
-    }
+  public StepResult run(StepContext ctx) {
+    SrlmConfig c = ctx.settings();
+    StepResult.Builder r = ctx.result();
+    List<SeedIft> ift = ctx.rows(Catalogue.SEED_IFT, ctx.runRows(), "run the seed step first");
+    List<SeedEft> eft = ctx.rows(Catalogue.SEED_EFT, ctx.runRows());
     ModelRow base = Models.require(ctx, Models.name(0));
-    TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), 0, name(),
+    TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), 0, ctx.step(),
         "seed_ift+seed_eft");
-    try (Finetune ft = Finetune.open(ctx, base.path(), c.sft(), c.lora(), stage.id())) {
+    try (Finetune ft = Finetune.open(ctx, base.path(), c.sft(), c.lora(), ctx.stageId())) {
       ft.attachAdapters();
       int limit = TrainingData.limit(ft.model(), c.sft().maxSeqLen());
       List<SftExample> train = new ArrayList<>();
@@ -74,26 +59,25 @@ public final class TrainSftStep implements Step {
       }
       List<SftExample> valCapped = val.size() > MAX_VAL_ROWS ? val.subList(0, MAX_VAL_ROWS) : val;
       MetricsBuffer metrics = new MetricsBuffer(ctx, 0, "sft");
-      TrainSpec spec = new TrainSpec("sft", c.sft(), StableIds.seed(ctx.seed(), stage.id()),
-          ctx.checkpointDir(stage.id()), 0, "loss", false, c.debug().haltAfterSteps());
+      TrainSpec spec = new TrainSpec("sft", c.sft(), StableIds.seed(ctx.seed(), ctx.stageId()),
+          ctx.run().checkpointDir(ctx.stageId()), 0, "loss", false, c.debug().haltAfterSteps());
       TrainResult res = new Trainer<>(ft.model().model().manager(), ft.params(),
           new SftObjective(ft.model().model(), ft.model().padId()), spec, metrics).train(train, valCapped);
-      r.wrote(Catalogue.TRAINING_METRICS.name(), metrics.flush());
-      r.wrote(Catalogue.REJECTED_ROWS.name(), t.replace(Catalogue.REJECTED_ROWS, rejected.rows(),
-          TableStore.partition(ctx.runId(), 0) + " AND step = '" + name() + "'"));
-      String location = ft.publish(ctx, Models.name(1));
+      metrics.flush();
+      ctx.replaceRejected(0, rejected.rows());
+      String location = ft.publish(ctx.run(), Models.name(1));
       Map<String, Double> summary = new LinkedHashMap<>();
       res.lastTrain().forEach((k, v) -> summary.put("train_" + k, v));
       res.lastVal().forEach((k, v) -> summary.put("val_" + k, v));
       summary.put("tokens_per_second", res.tokensPerSecond());
-      r.wrote(Catalogue.MODELS.name(), Models.record(ctx, new ModelRow(ctx.runId(), 0,
+      Models.record(ctx, new ModelRow(ctx.runId(), 0,
           StableIds.id("model", ctx.runId(), Models.name(1)), Models.name(1), "sft", location,
           ft.lora() ? location + "/adapter" : null, base.baseModel(), base.name(), null, Map.copyOf(r.inputs()),
-          ctx.config().resolved().hash(), System.currentTimeMillis(), summary)));
+          ctx.configHash(), System.currentTimeMillis(), summary));
       r.count("train_rows", train.size()).count("val_rows", valCapped.size())
           .count("skipped_rows", rejected.count("too_long")).count("truncated_rows", rejected.count("truncated"))
           .count("steps", res.steps()).count("resumed_from_step", res.resumedFrom());
-      return r.build(String.format("M1 trained on %d rows in %d steps: train loss %.3f, val loss %.3f, %,.0f tok/s",
+      return ctx.done(String.format("M1 trained on %d rows in %d steps: train loss %.3f, val loss %.3f, %,.0f tok/s",
           train.size(), res.steps(), res.lastTrain().getOrDefault("loss", Double.NaN),
           res.lastVal().getOrDefault("loss", Double.NaN), res.tokensPerSecond()));
     }

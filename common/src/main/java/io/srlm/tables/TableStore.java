@@ -28,7 +28,9 @@ import org.apache.spark.sql.types.StructType;
  * Reads and writes the catalogue's Delta tables under {@code storage.table_root}. Writes are idempotent: a step
  * replaces exactly its own partition (run_id, iteration[, more]) with replaceWhere in one Delta commit, so a rerun
  * yields the same rows with a new version and never duplicates; a failed write leaves nothing behind. Each write
- * returns the exact version it committed (found by a unique commit tag), which lineage records.
+ * returns the exact version it committed, which lineage records. Each commit carries its writer in the commit's
+ * user metadata ({@code DESCRIBE HISTORY ... userMetadata}): the step id for a step's writes (e.g.
+ * {@code iter1.judge_responses}), {@link #SYSTEM_WRITER} for the run's own bookkeeping.
  */
 public final class TableStore {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableStore.class);
@@ -36,6 +38,9 @@ public final class TableStore {
   private final String root;
   private final String database;
   private final Map<String, Boolean> ensured = new ConcurrentHashMap<>();
+
+  /** The commit tag of writes that no step makes (the runs ledger, run_config). */
+  public static final String SYSTEM_WRITER = "srlm";
 
   public TableStore(SparkSession spark, SrlmConfig.Storage storage) {
     this.spark = spark;
@@ -115,18 +120,28 @@ public final class TableStore {
   }
 
   /**
-   * Replaces the rows matching {@code predicate} (which must select only this step's rows, e.g. run_id and
-   * iteration) with {@code rows}, in one commit. Returns the committed version.
+   * Replaces the rows matching {@code predicate} (which must select only this writer's rows, e.g. run_id and
+   * iteration) with {@code rows}, in one commit tagged {@code writer}. Returns the committed version.
    */
-  public long replace(TableDef<?> t, Dataset<Row> rows, String predicate) {
+  public long replace(TableDef<?> t, Dataset<Row> rows, String predicate, String writer) {
     ensure(t);
     Dataset<Row> df = conform(t, rows);
     return retryingConflicts(t.name(), () -> {
-      String tag = "srlm-write-" + UUID.randomUUID();
+      long before = version(t);
       df.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
-          .option("userMetadata", tag).save(location(t));
-      return versionOf(t, tag);
+          .option("userMetadata", writer).save(location(t));
+      return versionOf(t, writer, before);
     });
+  }
+
+  /** {@link #replace(TableDef, Dataset, String, String)} with a typed predicate, rendered to SQL once here. */
+  public <T extends Record> long replace(TableDef<T> t, List<T> rows, Column predicate, String writer) {
+    return replace(t, frame(t, rows), predicate.expr().sql(), writer);
+  }
+
+  /** A bookkeeping write (tagged {@link #SYSTEM_WRITER}). */
+  public long replace(TableDef<?> t, Dataset<Row> rows, String predicate) {
+    return replace(t, rows, predicate, SYSTEM_WRITER);
   }
 
   /** Attempts at a write that loses to a concurrent Delta commit before the conflict is reported. */
@@ -163,18 +178,23 @@ public final class TableStore {
   }
 
   public <T extends Record> long replace(TableDef<T> t, List<T> rows, String predicate) {
-    return replace(t, frame(t, rows), predicate);
+    return replace(t, frame(t, rows), predicate, SYSTEM_WRITER);
   }
 
-  /** Appends rows in one commit (event-style tables). Returns the committed version. */
-  public <T extends Record> long append(TableDef<T> t, List<T> rows) {
+  /** Appends rows in one commit tagged {@code writer} (event-style tables). Returns the committed version. */
+  public <T extends Record> long append(TableDef<T> t, List<T> rows, String writer) {
     ensure(t);
     Dataset<Row> df = frame(t, rows);
     return retryingConflicts(t.name(), () -> {
-      String tag = "srlm-write-" + UUID.randomUUID();
-      df.write().format("delta").mode("append").option("userMetadata", tag).save(location(t));
-      return versionOf(t, tag);
+      long before = version(t);
+      df.write().format("delta").mode("append").option("userMetadata", writer).save(location(t));
+      return versionOf(t, writer, before);
     });
+  }
+
+  /** A bookkeeping append (tagged {@link #SYSTEM_WRITER}). */
+  public <T extends Record> long append(TableDef<T> t, List<T> rows) {
+    return append(t, rows, SYSTEM_WRITER);
   }
 
   /** Rows of the current version. */
@@ -241,11 +261,16 @@ public final class TableStore {
     return rows.select(cols);
   }
 
-  private long versionOf(TableDef<?> t, String tag) {
-    Dataset<Row> h = DeltaTable.forPath(spark, location(t)).history(50)
-        .where(functions.col("userMetadata").equalTo(tag)).select("version");
-    List<Row> rows = h.collectAsList();
-    if (rows.isEmpty()) {
+  /**
+   * The version of the write just made by {@code writer}: its newest commit after {@code before}. A second copy of
+   * the same step writing at the same moment writes the same rows (writes are idempotent), so either version
+   * holds them.
+   */
+  private long versionOf(TableDef<?> t, String writer, long before) {
+    List<Row> rows = DeltaTable.forPath(spark, location(t)).history(50)
+        .where(functions.col("userMetadata").equalTo(writer).and(functions.col("version").gt(before)))
+        .agg(functions.max("version")).collectAsList();
+    if (rows.isEmpty() || rows.get(0).isNullAt(0)) {
       // Delta skips the commit of a write that changes nothing (e.g. replacing no rows with no rows).
       return version(t);
     }

@@ -3,13 +3,13 @@ package io.srlm.testing;
 import io.srlm.config.SrlmConfig;
 import io.srlm.pipeline.RunContext;
 import io.srlm.pipeline.Step;
+import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
 import io.srlm.pipeline.StepRunner;
 import io.srlm.steps.GeneratePromptsStep;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.PromptRow;
 import io.srlm.tables.SeedIft;
-import io.srlm.tables.TableStore;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,19 +51,17 @@ public final class SeedPrompts implements Step {
   }
 
   @Override
-  public StepResult run(RunContext ctx, SrlmConfig.Stage stage) {
-    int it = stage.iteration();
-    StepResult.Builder r = new StepResult.Builder(StepRunner.stepId(stage, name()));
-    List<SeedIft> held = new ArrayList<>(ctx.tables().collect(Catalogue.SEED_IFT, TableStore.runIs(ctx.runId())));
+  public StepResult run(StepContext ctx) {
+    int it = ctx.iteration();
+    List<SeedIft> held = new ArrayList<>(ctx.rows(Catalogue.SEED_IFT, ctx.runRows()));
     held.removeIf(s -> !s.split().equals("heldout") || s.taskType().equals("task_creation"));
     held.sort(Comparator.comparing((SeedIft s) -> StableIds.id("pick", it, s.seedId())));
     List<PromptRow> rows = new ArrayList<>();
-    for (SeedIft s : held.subList(0, Math.min(held.size(), stage.settings().prompts().targetCount()))) {
+    for (SeedIft s : held.subList(0, Math.min(held.size(), ctx.settings().prompts().targetCount()))) {
       rows.add(new PromptRow(ctx.runId(), it, StableIds.id("prompt", ctx.runId(), it, s.seedId()), s.prompt(),
           "accepted", null, null, s.prompt(), rows.size(), List.of(s.seedId()), "seed", 0L, 0, "none"));
     }
-    r.wrote(Catalogue.PROMPTS.name(), ctx.tables().replace(Catalogue.PROMPTS, rows, TableStore.partition(
-        ctx.runId(), it)));
-    return r.build(rows.size() + " held-out seed prompts accepted (test stand-in for generate_prompts)");
+    ctx.replacePartition(Catalogue.PROMPTS, rows);
+    return ctx.done(rows.size() + " held-out seed prompts accepted (test stand-in for generate_prompts)");
   }
 }

@@ -1,6 +1,8 @@
 package io.srlm.cli;
 
 import io.srlm.errors.SrlmException;
+import io.srlm.registry.StepDef;
+import io.srlm.registry.StepRegistry;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,34 +13,48 @@ import picocli.CommandLine.Command;
 public final class Srlm {
   private Srlm() {}
 
-  /** The command line with every verb: loop, the step verbs ({@link StepVerbs#VERBS}), then the tools. */
+  /** The command line with every verb: loop, the step verbs (one per {@link StepRegistry} row), then the tools. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Srlm());
     cl.addSubcommand(new LoopVerb());
     StepVerbs.register(cl);
     for (Object verb : List.of(new TablesVerb(), new SqlVerb(), new EngineVerbs.Generate(), new EngineVerbs.Score(),
-        new EngineVerbs.Tiny(), new ReportVerb(), new BenchVerb(), new CommandLine.HelpCommand())) {
+        new EngineVerbs.Tiny(), new ReportVerb(), new DeployVerb(), new BenchVerb(), new CommandLine.HelpCommand())) {
       cl.addSubcommand(verb);
     }
     return cl;
   }
 
-  /** Runs a verb and returns the exit code (SrlmException: its message, exit 2; other failures: 1). */
+  /**
+   * Runs a verb and returns the exit code. A failure prints one line, "error: what (where). To fix: how" (exit 2
+   * for a {@link SrlmException}, 1 for anything else), with the stack trace only when {@code --verbose} is given
+   * (anywhere on the command line).
+   */
   public static int run(String... args) {
+    List<String> rest = new java.util.ArrayList<>(List.of(args));
+    boolean verbose = rest.remove(VERBOSE);
     CommandLine cl = commandLine();
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable t = ex;
       while (!(t instanceof SrlmException) && t.getCause() != null && t.getCause() != t) {
         t = t.getCause();
       }
+      if (verbose) {
+        ex.printStackTrace(cmd.getErr());
+      }
+      String hint = verbose ? "" : " (add " + VERBOSE + " for the stack trace)";
       if (t instanceof SrlmException se) {
-        cmd.getErr().println("error: " + se.getMessage());
+        cmd.getErr().println("error: " + se.getMessage() + hint);
         return 2;
       }
-      throw ex;
+      cmd.getErr().println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage() + hint);
+      return 1;
     });
-    return cl.execute(args);
+    return cl.execute(rest.toArray(new String[0]));
   }
+
+  /** The option that adds stack traces to error messages. */
+  static final String VERBOSE = "--verbose";
 
   /** Like {@link #run} but throws on failure: for job mains (Databricks marks a job that exits as failed). */
   public static void runOrThrow(String... args) {
@@ -54,6 +70,16 @@ public final class Srlm {
     all[0] = verb;
     System.arraycopy(args, 0, all, 1, args.length);
     runOrThrow(all);
+  }
+
+  /**
+   * A step main's body: runs the verb of the {@link StepRegistry} row whose job is {@code main}, so a main names
+   * no verb of its own.
+   */
+  public static void stepJob(Class<?> main, String[] args) {
+    StepDef d = StepRegistry.STEPS_IN_ORDER.stream().filter(x -> x.jobClass().equals(main.getName())).findFirst()
+        .orElseThrow(() -> new IllegalStateException(main.getName() + " is no job of io.srlm.registry.StepRegistry"));
+    job(d.verb(), args);
   }
 
   public static void main(String[] args) {

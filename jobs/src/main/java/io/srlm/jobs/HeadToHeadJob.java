@@ -2,11 +2,14 @@ package io.srlm.jobs;
 
 import io.srlm.cli.Srlm;
 
-/** spark-submit entry point for {@code srlm head-to-head}; takes the same options as the verb. */
+/**
+ * spark-submit / Databricks entry point for the head_to_head step ({@code srlm head-to-head}, its row in
+ * {@code io.srlm.registry.StepRegistry}); takes the same options as the verb.
+ */
 public final class HeadToHeadJob {
   private HeadToHeadJob() {}
 
   public static void main(String[] args) {
-    Srlm.job("head-to-head", args);
+    Srlm.stepJob(HeadToHeadJob.class, args);
   }
 }

@@ -2,11 +2,14 @@ package io.srlm.jobs;
 
 import io.srlm.cli.Srlm;
 
-/** spark-submit entry point for {@code srlm judge-pairwise}; takes the same options as the verb. */
+/**
+ * spark-submit / Databricks entry point for the judge_pairwise step ({@code srlm judge-pairwise}, its row in
+ * {@code io.srlm.registry.StepRegistry}); takes the same options as the verb.
+ */
 public final class JudgePairwiseJob {
   private JudgePairwiseJob() {}
 
   public static void main(String[] args) {
-    Srlm.job("judge-pairwise", args);
+    Srlm.stepJob(JudgePairwiseJob.class, args);
   }
 }

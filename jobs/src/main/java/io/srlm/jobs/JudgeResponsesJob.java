@@ -2,11 +2,14 @@ package io.srlm.jobs;
 
 import io.srlm.cli.Srlm;
 
-/** spark-submit entry point for {@code srlm judge-responses}; takes the same options as the verb. */
+/**
+ * spark-submit / Databricks entry point for the judge_responses step ({@code srlm judge-responses}, its row in
+ * {@code io.srlm.registry.StepRegistry}); takes the same options as the verb.
+ */
 public final class JudgeResponsesJob {
   private JudgeResponsesJob() {}
 
   public static void main(String[] args) {
-    Srlm.job("judge-responses", args);
+    Srlm.stepJob(JudgeResponsesJob.class, args);
   }
 }

@@ -2,11 +2,14 @@ package io.srlm.jobs;
 
 import io.srlm.cli.Srlm;
 
-/** spark-submit entry point for {@code srlm seed}; takes the same options as the verb. */
+/**
+ * spark-submit / Databricks entry point for the seed step ({@code srlm seed}, its row in
+ * {@code io.srlm.registry.StepRegistry}); takes the same options as the verb.
+ */
 public final class LoadSeedJob {
   private LoadSeedJob() {}
 
   public static void main(String[] args) {
-    Srlm.job("seed", args);
+    Srlm.stepJob(LoadSeedJob.class, args);
   }
 }

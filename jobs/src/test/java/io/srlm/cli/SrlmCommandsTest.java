@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.srlm.jobs.SampleResponsesJob;
+import io.srlm.registry.StepDef;
+import io.srlm.registry.StepRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
@@ -25,21 +27,21 @@ class SrlmCommandsTest {
   void everyVerbIsRegisteredInOrder() {
     CommandLine cl = Srlm.commandLine();
     List<String> expected = new ArrayList<>(List.of("loop"));
-    StepVerbs.VERBS.forEach(d -> expected.add(d.verb()));
-    expected.addAll(List.of("tables", "sql", "generate", "score", "tiny", "report", "bench", "help"));
+    StepRegistry.STEPS_IN_ORDER.forEach(d -> expected.add(d.verb()));
+    expected.addAll(List.of("tables", "sql", "generate", "score", "tiny", "report", "deploy", "bench", "help"));
     assertThat(cl.getSubcommands().keySet()).containsExactlyElementsOf(expected);
   }
 
   @Test
   void stepVerbsHaveTheirOwnHelpAndStageOptions() {
     CommandLine cl = Srlm.commandLine();
-    for (StepVerbs.Def d : StepVerbs.VERBS) {
+    for (StepDef d : StepRegistry.STEPS_IN_ORDER) {
       String usage = cl.getSubcommands().get(d.verb()).getUsageMessage();
       assertThat(usage).as(d.verb()).startsWith("Usage: srlm " + d.verb() + " ")
           .contains("--stage=N", "--skip-if-done", "--profile");
       assertThat(usage.replaceAll("\\s+", " ")).as(d.verb()).contains(d.description());
       var verb = (StepVerbs.StepVerb) cl.getSubcommands().get(d.verb()).getCommandSpec().userObject();
-      assertThat(verb.requireExistingRun()).as(d.verb()).isEqualTo(!d.verb().equals("seed"));
+      assertThat(verb.requireExistingRun()).as(d.verb()).isEqualTo(!d.createsRun());
     }
     // each verb has its own instance: parsing one does not set another's options
     cl.parseArgs("judge-responses", "--stage", "3");
@@ -59,7 +61,10 @@ class SrlmCommandsTest {
       mains = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("Job.class"))
           .map(n -> "io.srlm.jobs." + n.substring(0, n.length() - ".class".length())).sorted().toList();
     }
-    assertThat(mains).hasSizeGreaterThanOrEqualTo(15);
+    List<String> expectedMains = new ArrayList<>(List.of("io.srlm.jobs.RunLoopJob", "io.srlm.jobs.WriteReportJob"));
+    StepRegistry.STEPS_IN_ORDER.forEach(d -> expectedMains.add(d.jobClass()));
+    assertThat(mains).as("one main per registry row, plus the loop and the report").containsExactlyInAnyOrderElementsOf(
+        expectedMains);
     PrintStream out = System.out;
     try {
       for (String name : mains) {
@@ -71,6 +76,10 @@ class SrlmCommandsTest {
         assertThat(usage).as(name).startsWith("Usage: srlm ");
         String verb = usage.split("\\s+")[2];
         assertThat(Srlm.commandLine().getSubcommands()).as(name + " runs " + verb).containsKey(verb);
+        String expected = StepRegistry.STEPS_IN_ORDER.stream().filter(d -> d.jobClass().equals(name))
+            .map(StepDef::verb).findFirst().orElse(name.endsWith("RunLoopJob") ? "loop"
+                : name.endsWith("WriteReportJob") ? "report" : "(a registry row)");
+        assertThat(verb).as(name + ": the verb of its registry row").isEqualTo(expected);
       }
     } finally {
       System.setOut(out);

@@ -30,10 +30,16 @@ public final class DeployFiles {
   public static final String JOB_PACKAGE = "io.srlm.jobs";
   /** The CLI (the shaded jar's Main-Class). */
   public static final String CLI_CLASS = "io.srlm.cli.Srlm";
-  /** Every job entry point, by simple name. */
-  public static final List<String> JOB_CLASSES = List.of("LoadSeedJob", "TrainSftJob", "GeneratePromptsJob",
-      "SampleResponsesJob", "JudgeResponsesJob", "BuildPreferencePairsJob", "TrainDpoJob", "EvaluateJudgeJob",
-      "EvaluateTasksJob", "HeadToHeadJob", "WriteReportJob", "RunLoopJob");
+  /** Every job entry point, by simple name: one per step registry row, then the report and the whole loop. */
+  public static final List<String> JOB_CLASSES = jobClasses();
+
+  private static List<String> jobClasses() {
+    List<String> out = new ArrayList<>();
+    io.srlm.registry.StepRegistry.STEPS_IN_ORDER.forEach(d -> out.add(d.job()));
+    out.add("WriteReportJob");
+    out.add("RunLoopJob");
+    return List.copyOf(out);
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -122,6 +128,13 @@ public final class DeployFiles {
   public static List<JsonNode> tasks(JsonNode job) {
     List<JsonNode> out = new ArrayList<>();
     job.path("tasks").forEach(out::add);
+    return out;
+  }
+
+  /** The {@code field} of every element of {@code array}, as text. */
+  public static List<String> strings(JsonNode array, String field) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.path(field).asText()));
     return out;
   }
 
