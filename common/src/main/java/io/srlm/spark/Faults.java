@@ -9,13 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
- * Test-only fault injection. debug.fail_first_attempt: the first attempt of partition 0 of a listed stage throws
- * halfway through its rows, after the model has done real work, as a lost executor would. Spark retries the task;
- * the results must equal a clean run's. debug.hold_stage / debug.hold_dir: the first attempt of every task of that
+ * Test-only fault injection. debug.fail_first_attempt: the first attempt of every task of a listed stage that
+ * reaches a checkpoint ({@link #maybeFail}) fails, as a lost executor would: at the first checkpoint at or past half
+ * its rows, or, when the task has no such checkpoint (fewer rows than one checkpoint interval, a single group), as
+ * it completes, after all its real work is done. Spark retries each task once; the results must equal a clean
+ * run's. Tasks with no rows never reach a checkpoint and are not failed. debug.hold_stage / debug.hold_dir: the first attempt of every task of that
  * stage announces itself with a marker file and waits for a release file, so that a test can kill its executor JVM
  * while the task is in flight (the standalone cluster test).
  */
@@ -39,17 +44,34 @@ public record Faults(List<String> failFirstAttempt, String holdStage, String hol
     return new Faults(debug.failFirstAttempt(), debug.holdStage(), debug.holdDir());
   }
 
-  /** Throws if this is the injected failure point for {@code stage}. */
+  /** First attempts armed to fail as they complete (task attempt id -> stage), in this JVM. */
+  private static final Map<Long, String> ARMED = new ConcurrentHashMap<>();
+
+  /**
+   * A checkpoint of a listed stage's task after {@code rowsDone} of its {@code rowsTotal} rows (or groups): in a
+   * first attempt, throws once {@code rowsDone} is at least half of {@code rowsTotal}, and otherwise arms the task
+   * to fail when it completes (see the class comment).
+   */
   public void maybeFail(String stage, int rowsDone, int rowsTotal) {
     if (!failFirstAttempt.contains(stage)) {
       return;
     }
     TaskContext tc = TaskContext.get();
-    if (tc == null || tc.attemptNumber() > 0 || tc.partitionId() != 0) {
+    if (tc == null || tc.attemptNumber() > 0) {
       return;
     }
-    if (rowsDone >= Math.max(1, rowsTotal / 2)) {
-      throw new InjectedFailure(stage, tc.stageId(), tc.partitionId(), rowsDone);
+    long attempt = tc.taskAttemptId();
+    if (rowsDone > 0 && rowsDone >= Math.max(1, rowsTotal / 2)) {
+      ARMED.remove(attempt);
+      throw new InjectedFailure(stage, tc.stageId(), tc.partitionId(), "after " + rowsDone + " of " + rowsTotal
+          + " rows");
+    }
+    if (ARMED.putIfAbsent(attempt, stage) == null) {
+      tc.addTaskCompletionListener((TaskCompletionListener) done -> {
+        if (ARMED.remove(done.taskAttemptId()) != null) {
+          throw new InjectedFailure(stage, done.stageId(), done.partitionId(), "as the task completes");
+        }
+      });
     }
   }
 
@@ -98,9 +120,9 @@ public record Faults(List<String> failFirstAttempt, String holdStage, String hol
   public static final class InjectedFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    InjectedFailure(String stage, int sparkStage, int partition, int rows) {
+    InjectedFailure(String stage, int sparkStage, int partition, String when) {
       super("injected failure (debug.fail_first_attempt) in " + stage + ", Spark stage " + sparkStage
-          + ", partition " + partition + ", after " + rows + " rows");
+          + ", partition " + partition + ", " + when);
     }
   }
 }

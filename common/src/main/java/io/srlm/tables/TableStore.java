@@ -146,6 +146,13 @@ public final class TableStore {
 
   /** Attempts at a write that loses to a concurrent Delta commit before the conflict is reported. */
   static final int CONFLICT_ATTEMPTS = 8;
+  private static final java.util.concurrent.atomic.AtomicLong CONFLICTS_RETRIED =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Writes this JVM retried after losing to a concurrent Delta commit (for diagnostics and tests). */
+  public static long conflictsRetried() {
+    return CONFLICTS_RETRIED.get();
+  }
 
   /**
    * Runs an idempotent write (replace a partition with the same rows, upsert by key), retrying when a concurrent
@@ -165,6 +172,7 @@ public final class TableStore {
               e, "table", table, "attempts", Integer.toString(attempt));
         }
         long waitMs = Math.min(5_000, 100L << attempt) + jitter.nextInt(100);
+        CONFLICTS_RETRIED.incrementAndGet();
         LOG.info("Delta commit conflict on {} (attempt {}): {}; retrying in {} ms", table, attempt,
             e.getClass().getSimpleName(), waitMs);
         try {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.srlm.config.SrlmConfig;
 import io.srlm.loop.Recipe;
 import io.srlm.pipeline.RunContext;
-import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepRunner;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.JudgementRow;
@@ -15,6 +14,7 @@ import io.srlm.tables.ResponseRow;
 import io.srlm.tables.TableDef;
 import io.srlm.tables.TableStore;
 import io.srlm.testing.LocalSpark;
+import io.srlm.testing.TaskAttempts;
 import io.srlm.testing.TestConf;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,13 +123,57 @@ class SelfRewardStepsTest {
         "debug.fail_first_attempt=[generate_prompts, sample_responses, judge_responses, build_pairs]");
     RunContext again = RunContext.open(LocalSpark.session(), faulty, true, false);
     SrlmConfig.Stage s = faulty.loop().stages().get(0);
+    SparkContext sc = LocalSpark.session().sparkContext();
+    TaskAttempts recorder = TaskAttempts.record(sc);
+    try {
+      for (String name : STEPS) {
+        sc.setLocalProperty(TaskAttempts.LABEL, name);
+        StepRunner.run(again, s, Recipe.step(s, name));
+      }
+    } finally {
+      sc.setLocalProperty(TaskAttempts.LABEL, null);
+      recorder.close(); // drains the listener bus: every attempt of the four steps is in
+    }
+    List<TaskAttempts.Attempt> attempts = recorder.attempts();
     for (String name : STEPS) {
-      Step step = Recipe.step(s, name);
-      StepRunner.run(again, s, step);
+      assertEveryTaskFailedOnceThenSucceeded(name, attempts);
     }
     assertThat(snapshot()).isEqualTo(clean);
     for (TableDef<?> d : tables()) {
       assertThat(ctx.tables().version(d)).as(d.name() + " has a new version").isGreaterThan(versions.get(d));
+    }
+  }
+
+  /**
+   * From Spark's listener: {@code step} ran at least one stage where the injected fault fired, and in each such
+   * stage every task that read rows failed its first attempt with the injected failure and succeeded on its second
+   * (attempt 1), and no task needed a third.
+   */
+  static void assertEveryTaskFailedOnceThenSucceeded(String step, List<TaskAttempts.Attempt> all) {
+    List<TaskAttempts.Attempt> mine = all.stream().filter(a -> a.label().equals(step)).toList();
+    String marker = "injected failure (debug.fail_first_attempt) in " + step + ",";
+    Set<Integer> faulted = mine.stream().filter(a -> a.failure().contains(marker)).map(TaskAttempts.Attempt::stageId)
+        .collect(Collectors.toSet());
+    assertThat(faulted).as(step + ": Spark stages where the injected fault fired, of " + mine).isNotEmpty();
+    for (int stageId : faulted) {
+      List<TaskAttempts.Attempt> tasks = mine.stream().filter(a -> a.stageId() == stageId).toList();
+      String where = step + ", Spark stage " + stageId + ": " + tasks;
+      assertThat(tasks).as(where).allMatch(a -> a.attempt() <= 1);
+      assertThat(tasks).as(where + " (failures are the injected one, on first attempts)")
+          .filteredOn(a -> !a.succeeded()).allMatch(a -> a.attempt() == 0 && a.failure().contains(marker));
+      Map<Integer, List<TaskAttempts.Attempt>> byPartition = tasks.stream().collect(Collectors.groupingBy(
+          TaskAttempts.Attempt::partition));
+      for (List<TaskAttempts.Attempt> p : byPartition.values()) {
+        TaskAttempts.Attempt first = p.stream().filter(a -> a.attempt() == 0).findFirst().orElseThrow();
+        if (first.succeeded()) {
+          assertThat(first.rowsRead()).as(where + " (a first attempt that succeeded had no rows)").isZero();
+          assertThat(p).as(where).hasSize(1);
+        } else {
+          assertThat(p).as(where + " (one retry, which succeeded)").hasSize(2)
+              .anyMatch(a -> a.attempt() == 1 && a.succeeded());
+        }
+      }
+      assertThat(tasks).as(where + " (tasks with rows)").anyMatch(a -> a.attempt() == 1 && a.rowsRead() > 0);
     }
   }
 

@@ -2,27 +2,30 @@ package io.srlm.tables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.srlm.config.SrlmConfig;
 import io.srlm.pipeline.RunLedger;
 import io.srlm.pipeline.StepResult;
+import io.srlm.testing.ChildJvm;
 import io.srlm.testing.LocalSpark;
 import io.srlm.testing.TestConf;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Writers that meet on the same Delta tables at the same time: two runs writing their own partitions, and two
- * copies of the same step writing the same partition. Delta's optimistic concurrency detects the overlapping
- * commits; the store retries its idempotent writes, so every run ends with exactly its own rows.
+ * Writers that meet on the same Delta tables at the same time, as two separate JVM processes with their own Spark
+ * sessions ({@link ConcurrentWriterProcess}), as two srlm drivers would: each writes its own run's partitions, then
+ * both replace the same partition (two copies of the same step) until a Delta commit conflict has actually
+ * happened and been retried (each process reports its count). Every run ends with exactly its own rows, and the
+ * shared partition holds one copy of its rows.
  */
 @ExtendWith(LocalSpark.class)
 class ConcurrentWritersTest {
@@ -36,11 +39,6 @@ class ConcurrentWritersTest {
           "raw", i, List.of("s1"), "M1", 7L + i, 3, "eos"));
     }
     return out;
-  }
-
-  TableStore store() {
-    SrlmConfig cfg = TestConf.tiny(dir);
-    return new TableStore(LocalSpark.session(), cfg.storage());
   }
 
   /** Each writer replaces its partitions and records its steps in runs, iteration after iteration. */
@@ -57,19 +55,15 @@ class ConcurrentWritersTest {
   }
 
   @Test
-  void twoRunsWritingTheSameTablesAtOnceKeepTheirOwnRows() throws Exception {
-    TableStore t = store();
-    t.ensure(Catalogue.PROMPTS);
+  void twoProcessesWritingTheSameTablesAtOnceConflictRetryAndKeepTheirOwnRows() throws Exception {
+    TableStore t = new TableStore(LocalSpark.session(), TestConf.tiny(dir).storage());
+    t.ensure(Catalogue.PROMPTS); // created once here: the race is about commits, not table creation
     t.ensure(Catalogue.RUNS);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<Void>> f = pool.invokeAll(List.of(writer(t, "run-a", 2, 5), writer(t, "run-b", 2, 7)));
-      for (Future<Void> x : f) {
-        x.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Process a = start("run-a", 5, "a", "b");
+    Process b = start("run-b", 7, "b", "a");
+    long conflicts = finish(a, "a") + finish(b, "b");
+    assertThat(conflicts).as("Delta commit conflicts the two processes retried (see the logs in " + dir + ")")
+        .isPositive();
     for (String run : List.of("run-a", "run-b")) {
       int n = run.equals("run-a") ? 5 : 7;
       List<PromptRow> rows = t.collect(Catalogue.PROMPTS, TableStore.runIs(run));
@@ -79,31 +73,33 @@ class ConcurrentWritersTest {
       List<RunStep> steps = t.collect(Catalogue.RUNS, TableStore.runIs(run));
       assertThat(steps).hasSize(2).allMatch(s -> s.status().equals(RunLedger.SUCCEEDED));
     }
+    List<Row> shared = t.read(Catalogue.PROMPTS).where(TableStore.runIs(ConcurrentWriterProcess.SHARED_RUN))
+        .collectAsList();
+    assertThat(shared).hasSize(6);
+    assertThat(t.collect(Catalogue.PROMPTS, TableStore.runIs(ConcurrentWriterProcess.SHARED_RUN)))
+        .extracting(PromptRow::promptId).doesNotHaveDuplicates();
   }
 
-  @Test
-  void twoCopiesOfTheSameStepLeaveOneCopyOfItsRows() throws Exception {
-    TableStore t = store();
-    t.ensure(Catalogue.PROMPTS);
-    List<PromptRow> rows = prompts("run-c", 1, 6);
-    Callable<Long> step = () -> {
-      long v = -1;
-      for (int i = 0; i < 2; i++) {
-        v = t.replace(Catalogue.PROMPTS, rows, TableStore.partition("run-c", 1));
-      }
-      return v;
-    };
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+  private Process start(String run, int rows, String me, String other) throws Exception {
+    List<String> cmd = ChildJvm.command("1g", ConcurrentWriterProcess.class.getName(), dir.toString(), run,
+        Integer.toString(rows), me, other);
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(me + ".log").toFile())
+        .start();
+  }
+
+  /** Waits for a writer process; returns the conflicts it retried. */
+  private long finish(Process p, String me) throws Exception {
+    Path log = dir.resolve(me + ".log");
     try {
-      for (Future<Long> x : pool.invokeAll(List.of(step, step))) {
-        assertThat(x.get()).isPositive();
-      }
+      boolean done = p.waitFor(8, TimeUnit.MINUTES);
+      assertThat(done).as("writer " + me + " finished; its log ends:\n" + ChildJvm.tail(log, 40)).isTrue();
+      assertThat(p.exitValue()).as("writer " + me + " exit code; its log ends:\n" + ChildJvm.tail(log, 60))
+          .isZero();
     } finally {
-      pool.shutdownNow();
+      p.destroyForcibly().waitFor();
     }
-    List<Row> now = t.read(Catalogue.PROMPTS).where(TableStore.runIs("run-c")).collectAsList();
-    assertThat(now).hasSize(6);
-    assertThat(t.collect(Catalogue.PROMPTS, TableStore.runIs("run-c"))).extracting(PromptRow::promptId)
-        .doesNotHaveDuplicates();
+    Matcher m = Pattern.compile("CONFLICTS_RETRIED=(\\d+)").matcher(Files.readString(log));
+    assertThat(m.find()).as("writer " + me + " reported its conflicts: " + ChildJvm.tail(log, 20)).isTrue();
+    return Long.parseLong(m.group(1));
   }
 }

@@ -52,7 +52,7 @@ public final class TestModels {
   public static synchronized Path m1() {
     Path root = TestConf.repoRoot().resolve("target").resolve("test-models");
     SrlmConfig cfg = recipe(root.resolve("scratch"));
-    String key = StableIds.sha256Hex(String.join("\n", cfg.resolved().hash(), "v1")).substring(0, 16);
+    String key = recipeKey(cfg);
     Path dir = root.resolve("m1-" + key);
     if (Files.isRegularFile(dir.resolve("config.json"))) {
       return dir;
@@ -73,6 +73,21 @@ public final class TestModels {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The recipe's identity: every resolved setting except storage.* (where the checkout lives, S3 options), which
+   * the build does not use; so every checkout and clone of the same code names the same model, and a copy of
+   * target/test-models is reused.
+   */
+  static String recipeKey(SrlmConfig cfg) {
+    StringBuilder b = new StringBuilder();
+    new java.util.TreeMap<>(cfg.resolved().flat()).forEach((k, v) -> {
+      if (!k.startsWith("storage.")) {
+        b.append(k).append('=').append(v).append('\n');
+      }
+    });
+    return StableIds.sha256Hex(b + "v2").substring(0, 16);
   }
 
   private static void build(SrlmConfig c, Path out) throws IOException {

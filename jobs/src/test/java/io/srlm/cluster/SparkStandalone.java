@@ -1,16 +1,10 @@
 package io.srlm.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +23,11 @@ import java.util.stream.Stream;
  * SPARK_HOME whose jars/ folder the build assembled (no Spark distribution needed). Workers launch executors as
  * further JVMs, so closures, statics, JVM flags and native libraries behave as on a real cluster. Every process is
  * stopped by pid in {@link #close()} (and by a shutdown hook if the test JVM exits first).
+ *
+ * <p>The harness never waits on a network endpoint: the master's URL (the port it really bound, which differs from
+ * the one asked for when that was taken meanwhile) and each worker's registration come from the processes' own
+ * log files, read with a deadline and a liveness check of every process on each poll. (An earlier version polled
+ * the master's web UI, and hung for its whole deadline when that port answered nothing.)
  *
  * <pre>{@code
  * try (SparkStandalone c = SparkStandalone.start(sparkHome, dir, 2, 1, "1536m", opens)) {
@@ -36,7 +37,10 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class SparkStandalone implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The master's log line naming the URL it serves (Spark 3.5: "Starting Spark master at spark://host:port"). */
+  static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://[^\\s]+)");
+  /** A worker's log line once the master accepted it. */
+  static final String REGISTERED = "Successfully registered with master ";
   private static final String HOST = "127.0.0.1";
   /**
    * Flags for JVMs that live a few minutes on a small machine (the master, the workers, and through
@@ -52,7 +56,7 @@ public final class SparkStandalone implements AutoCloseable {
   private final int masterWebUiPort;
   private final List<Integer> workerWebUiPorts = new ArrayList<>();
   private final ChildProcesses processes = new ChildProcesses();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private String masterUrl;
 
   private SparkStandalone(Path sparkHome, Path dir, int workers) {
     this.sparkHome = sparkHome;
@@ -66,7 +70,8 @@ public final class SparkStandalone implements AutoCloseable {
   }
 
   /**
-   * Starts the master and the workers (without waiting for them: see {@link #awaitWorkers}).
+   * Starts the master, waits (at most {@link #MASTER_START}) until its log names the URL it serves, and starts the
+   * workers against that URL (without waiting for them: see {@link #awaitWorkers}).
    *
    * @param sparkHome a folder with jars/ holding Spark's runtime jars
    * @param dir work dirs and logs go here (dir/logs, dir/worker-N)
@@ -87,6 +92,7 @@ public final class SparkStandalone implements AutoCloseable {
       c.processes.start("master", c.java(jvmFlags, "org.apache.spark.deploy.master.Master", "--host", HOST,
           "--port", Integer.toString(c.masterPort), "--webui-port", Integer.toString(c.masterWebUiPort)),
           c.env(), dir, dir.resolve("logs/master.log"));
+      c.masterUrl = c.awaitLog(List.of("master"), "master", MASTER_URL, MASTER_START);
       for (int i = 0; i < workers; i++) {
         Path work = dir.resolve("worker-" + i);
         Files.createDirectories(work);
@@ -129,9 +135,13 @@ public final class SparkStandalone implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
+  /** The URL the master serves, from its log (set before any worker starts). */
   public String masterUrl() {
-    return "spark://" + HOST + ":" + masterPort;
+    return masterUrl;
   }
+
+  /** How long the master may take to log its URL. */
+  static final Duration MASTER_START = Duration.ofMinutes(2);
 
   public Path sparkHome() {
     return sparkHome;
@@ -145,38 +155,79 @@ public final class SparkStandalone implements AutoCloseable {
     return processes;
   }
 
-  /** Polls the master's JSON until {@code workers} workers are ALIVE; fails with the logs when the deadline passes. */
+  /**
+   * Waits until every worker's log says the master registered it; fails with the logs when the deadline passes or
+   * any cluster process exits. Reads only log files: nothing here can block on a silent endpoint.
+   */
   public void awaitWorkers(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "no answer yet";
-    while (System.nanoTime() < deadline) {
-      for (String name : processNames()) {
-        Process p = processes.get(name);
-        if (!p.isAlive()) {
-          throw new IllegalStateException(name + " exited with code " + p.exitValue() + ":\n" + ChildProcesses.tail(
-              processes.log(name), 40));
+    while (true) {
+      checkAlive(processNames());
+      int registered = 0;
+      for (int i = 0; i < workers; i++) {
+        if (logContains(processes.log("worker-" + i), REGISTERED + masterUrl)) {
+          registered++;
         }
       }
-      try {
-        JsonNode m = masterJson();
-        long alive = 0;
-        for (JsonNode w : m.path("workers")) {
-          if ("ALIVE".equals(w.path("state").asText())) {
-            alive++;
-          }
-        }
-        if (alive >= workers) {
-          return;
-        }
-        last = alive + " of " + workers + " workers alive";
-      } catch (UncheckedIOException e) {
-        last = e.getMessage();
+      if (registered == workers) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Spark standalone: " + registered + " of " + workers + " workers registered "
+            + "with " + masterUrl + " after " + timeout.toSeconds() + " s\n" + logTails(processNames()));
       }
       pause(200);
     }
-    throw new IllegalStateException("Spark standalone: " + last + " after " + timeout.toSeconds() + " s\n--- master\n"
-        + ChildProcesses.tail(processes.log("master"), 30) + "\n--- worker-0\n"
-        + ChildProcesses.tail(processes.log("worker-0"), 30));
+  }
+
+  /**
+   * Polls {@code name}'s log until {@code pattern} matches a line; returns its first group. Fails when the deadline
+   * passes or one of {@code watched} exits.
+   */
+  private String awaitLog(List<String> watched, String name, Pattern pattern, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      checkAlive(watched);
+      Matcher m = pattern.matcher(read(processes.log(name)));
+      if (m.find()) {
+        return m.group(1);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Spark standalone: no line matching '" + pattern + "' in the " + name
+            + " log after " + timeout.toSeconds() + " s\n" + logTails(watched));
+      }
+      pause(200);
+    }
+  }
+
+  private void checkAlive(List<String> names) {
+    for (String name : names) {
+      Process p = processes.get(name);
+      if (!p.isAlive()) {
+        throw new IllegalStateException(name + " exited with code " + p.exitValue() + ":\n" + ChildProcesses.tail(
+            processes.log(name), 40));
+      }
+    }
+  }
+
+  private String logTails(List<String> names) {
+    StringBuilder b = new StringBuilder();
+    for (String name : names) {
+      b.append("--- ").append(name).append('\n').append(ChildProcesses.tail(processes.log(name), 30)).append('\n');
+    }
+    return b.toString();
+  }
+
+  static boolean logContains(Path log, String text) {
+    return read(log).contains(text);
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.exists(log) ? Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private List<String> processNames() {
@@ -185,34 +236,6 @@ public final class SparkStandalone implements AutoCloseable {
       names.add("worker-" + i);
     }
     return names;
-  }
-
-  /** The master's state as JSON (workers, activeapps, completedapps). */
-  public JsonNode masterJson() {
-    return getJson("http://" + HOST + ":" + masterWebUiPort + "/json/");
-  }
-
-  /** A worker's state as JSON (its executors, finishedexecutors). */
-  public JsonNode workerJson(int worker) {
-    return getJson("http://" + HOST + ":" + workerWebUiPorts.get(worker) + "/json/");
-  }
-
-  private JsonNode getJson(String url) {
-    try {
-      HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-          .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = r.body()) {
-        if (r.statusCode() != 200) {
-          throw new UncheckedIOException(new IOException(url + ": HTTP " + r.statusCode()));
-        }
-        return JSON.readTree(in);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(url + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /**

@@ -12,8 +12,10 @@ import io.srlm.loop.RunSummary;
 import io.srlm.model.io.CheckpointWeights;
 import io.srlm.pipeline.RunContext;
 import io.srlm.report.RunReport;
+import io.srlm.steps.Models;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.ModelRow;
+import io.srlm.tables.PairRow;
 import io.srlm.tables.RunStep;
 import io.srlm.tables.TableDef;
 import io.srlm.tables.TableStore;
@@ -31,11 +33,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -174,30 +177,99 @@ class LoopEndToEndTest {
         Catalogue.EVAL_SAMPLES, Catalogue.REJECTED_ROWS)) {
       assertThat(rows(resumed, t)).as(t.name()).isEqualTo(rows(straight, t));
     }
-    assertThat(metrics(resumed)).isEqualTo(metrics(straight));
+    Map<String, List<Double>> metricsResumed = metrics(resumed);
+    Map<String, List<Double>> metricsStraight = metrics(straight);
+    assertThat(metricsStraight).isNotEmpty();
+    assertThat(metricsResumed.keySet()).as("training_metrics rows").isEqualTo(metricsStraight.keySet());
+    for (Map.Entry<String, List<Double>> e : metricsStraight.entrySet()) {
+      List<Double> got = metricsResumed.get(e.getKey());
+      assertThat(got).as("training_metrics " + e.getKey()).hasSameSizeAs(e.getValue());
+      for (int i = 0; i < got.size(); i++) {
+        assertThat(got.get(i)).as("training_metrics " + e.getKey()).isCloseTo(e.getValue().get(i), within(1e-6));
+      }
+    }
     List<RunStep> steps = resumed.ledger().steps();
     Map<String, Long> succeeded = steps.stream().filter(s -> s.status().equals("succeeded"))
         .collect(Collectors.groupingBy(RunStep::stepId, Collectors.counting()));
     assertThat(succeeded.values()).allMatch(n -> n == 1);
-    float[] a = weights(straight, "M3");
-    float[] b = weights(resumed, "M3");
-    for (int i = 0; i < a.length; i++) {
-      assertThat((double) b[i]).isCloseTo(a[i], within(1e-5));
+    assertSameWeights(straight, resumed);
+  }
+
+  /**
+   * Every model of the run (M0 .. M3) in both runs: the same tensor names, shapes and values (1e-5), every tensor.
+   */
+  static void assertSameWeights(RunContext expected, RunContext actual) {
+    List<String> names = expected.tables().collect(Catalogue.MODELS, TableStore.runIs(RUN)).stream()
+        .map(ModelRow::name).sorted().toList();
+    assertThat(names).contains("M1", "M2", "M3");
+    assertThat(actual.tables().collect(Catalogue.MODELS, TableStore.runIs(RUN))).extracting(ModelRow::name)
+        .containsExactlyInAnyOrderElementsOf(names);
+    for (String model : names) {
+      try (CheckpointWeights a = CheckpointWeights.open(Path.of(Models.require(expected, model).path()));
+          CheckpointWeights b = CheckpointWeights.open(Path.of(Models.require(actual, model).path()))) {
+        assertThat(b.names()).as(model + " tensors").isEqualTo(a.names());
+        assertThat(a.names()).as(model + " tensors").isNotEmpty();
+        for (String tensor : a.names()) {
+          float[] x = a.readFloats(tensor);
+          float[] y = b.readFloats(tensor);
+          assertThat(y.length).as(model + " " + tensor + " size").isEqualTo(x.length);
+          for (int i = 0; i < x.length; i++) {
+            if (Math.abs(x[i] - y[i]) > 1e-5) {
+              throw new AssertionError(model + " " + tensor + "[" + i + "]: " + y[i] + " after resume, " + x[i]
+                  + " in the uninterrupted run");
+            }
+          }
+        }
+      }
     }
   }
 
+  /**
+   * Each trained model records the exact preference_pairs version its DPO step read: the version the runs table
+   * recorded as train_dpo's input, which is the version that iteration's build_pairs committed (nothing wrote the
+   * table in between), and the pairs DPO trained on (its reference_logprobs rows) are exactly that version's pairs
+   * of the iteration. M2's version is older than M3's, so "some version holding the iteration's pairs" would not do.
+   */
   @Test
   void modelLineagePointsAtRealTableVersions() {
     List<ModelRow> models = straight.tables().collect(Catalogue.MODELS, TableStore.runIs(RUN));
     assertThat(models).extracting(ModelRow::name).contains("M0", "M1", "M2", "M3");
-    ModelRow m3 = models.stream().filter(m -> m.name().equals("M3")).findFirst().orElseThrow();
-    assertThat(m3.parentModel()).isEqualTo("M2");
-    assertThat(m3.trainedOn()).containsKey("preference_pairs");
-    long v = m3.trainedOn().get("preference_pairs");
-    Dataset<Row> then = straight.tables().readVersion(Catalogue.PREFERENCE_PAIRS, v)
-        .where(TableStore.partitionIs(RUN, 2));
-    assertThat(then.count()).isPositive();
-    assertThat(Files.isRegularFile(Path.of(m3.path(), "config.json"))).isTrue();
+    List<RunStep> steps = straight.ledger().steps().stream().filter(s -> s.status().equals("succeeded")).toList();
+    Map<String, Long> read = new HashMap<>();
+    for (int it = 1; it <= 2; it++) {
+      String name = "M" + (it + 1);
+      ModelRow m = models.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+      assertThat(m.parentModel()).isEqualTo("M" + it);
+      assertThat(Files.isRegularFile(Path.of(m.path(), "config.json"))).isTrue();
+      RunStep dpo = only(steps, it, "train_dpo");
+      RunStep pairs = only(steps, it, "build_pairs");
+      long v = m.trainedOn().get("preference_pairs");
+      assertThat(v).as(name + " trained_on = train_dpo's recorded read").isEqualTo(dpo.inputVersions()
+          .get("preference_pairs"));
+      assertThat(v).as(name + " trained_on = the version build_pairs of iteration " + it + " wrote")
+          .isEqualTo(pairs.outputVersions().get("preference_pairs"));
+      Set<String> inVersion = straight.tables().collect(Catalogue.PREFERENCE_PAIRS, straight.tables()
+          .readVersion(Catalogue.PREFERENCE_PAIRS, v).where(TableStore.partitionIs(RUN, it))).stream()
+          .map(PairRow::pairId).collect(Collectors.toSet());
+      // DPO's pairs: those it trained on (one reference_logprobs row each) and those it skipped (rejected_rows).
+      Set<String> trainedOn = new java.util.HashSet<>(straight.tables().read(Catalogue.REFERENCE_LOGPROBS)
+          .where(TableStore.partitionIs(RUN, it)).select("pair_id").collectAsList().stream().map(r -> r.getString(0))
+          .toList());
+      straight.tables().read(Catalogue.REJECTED_ROWS).where(TableStore.partitionIs(RUN, it)
+          .and(functions.col("step").equalTo("train_dpo"))).select("row_ref").collectAsList()
+          .forEach(r -> trainedOn.add(r.getString(0)));
+      assertThat(inVersion).as(name + ": pairs in preference_pairs@" + v).isNotEmpty().isEqualTo(trainedOn);
+      read.put(name, v);
+    }
+    assertThat(read.get("M2")).isLessThan(read.get("M3"));
+    assertThat(straight.tables().readVersion(Catalogue.PREFERENCE_PAIRS, read.get("M2"))
+        .where(TableStore.partitionIs(RUN, 2)).count()).as("M2's version predates iteration 2's pairs").isZero();
+  }
+
+  private static RunStep only(List<RunStep> steps, int iteration, String step) {
+    List<RunStep> found = steps.stream().filter(s -> s.iteration() == iteration && s.step().equals(step)).toList();
+    assertThat(found).as(step + " of iteration " + iteration).hasSize(1);
+    return found.get(0);
   }
 
   @Test
@@ -277,17 +349,15 @@ class LoopEndToEndTest {
         .map(r -> r.toString().replace(root, "ROOT")).sorted().toList();
   }
 
-  private List<String> metrics(RunContext ctx) {
-    return ctx.tables().read(Catalogue.TRAINING_METRICS).where(TableStore.runIs(RUN)).collectAsList().stream()
-        .map(r -> r.getAs("iteration") + "/" + r.getAs("stage") + "/" + r.getAs("split") + "/" + r.getAs("step")
-            + "/" + r.getAs("metric") + "=" + String.format("%.4f", (Double) r.getAs("value")))
-        .sorted().toList();
-  }
-
-  private static float[] weights(RunContext ctx, String model) {
-    String path = io.srlm.steps.Models.require(ctx, model).path();
-    try (CheckpointWeights w = CheckpointWeights.open(Path.of(path))) {
-      return w.readFloats("model.layers.0.self_attn.q_proj.weight");
+  /** training_metrics of the run: iteration/stage/split/step/metric to its values (sorted). */
+  private static Map<String, List<Double>> metrics(RunContext ctx) {
+    Map<String, List<Double>> out = new HashMap<>();
+    for (Row r : ctx.tables().read(Catalogue.TRAINING_METRICS).where(TableStore.runIs(RUN)).collectAsList()) {
+      String key = r.getAs("iteration") + "/" + r.getAs("stage") + "/" + r.getAs("split") + "/" + r.getAs("step")
+          + "/" + r.getAs("metric");
+      out.computeIfAbsent(key, k -> new ArrayList<>()).add((Double) r.getAs("value"));
     }
+    out.values().forEach(v -> v.sort(Double::compare));
+    return out;
   }
 }

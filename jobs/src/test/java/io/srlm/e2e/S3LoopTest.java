@@ -9,6 +9,7 @@ import io.srlm.loop.LoopRunner;
 import io.srlm.loop.RunSummary;
 import io.srlm.model.io.ModelLocation;
 import io.srlm.pipeline.RunContext;
+import io.srlm.spark.SparkSessions;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.ModelRow;
 import io.srlm.tables.TableStore;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One self-reward iteration with everything on s3a://: the base model is read from the bucket (driver and
  * executors copy it to their cache), the Delta tables and the trained model are written there. The S3 API server is
  * s3proxy over a local folder, run as a separate process on loopback; S3A reaches it with the standard settings
- * (endpoint, path-style access) from storage.s3, and the credentials from the environment (set by the build for
+ * (endpoint, path-style access) from storage.s3 and srlm's own retry and timeout defaults (conf/srlm.conf), and the
+ * credentials from the environment (set by the build for
  * this module's tests), never from config.
  */
 @ExtendWith(LocalSpark.class)
@@ -97,12 +100,7 @@ class S3LoopTest {
         "storage.cache_dir=" + dir.resolve("cache-" + runId),
         "storage.s3.bucket." + bucket + ".endpoint=http://127.0.0.1:" + endpointPort,
         "storage.s3.bucket." + bucket + ".path.style.access=true",
-        "storage.s3.bucket." + bucket + ".connection.ssl.enabled=false",
-        "storage.s3.bucket." + bucket + ".attempts.maximum=1",
-        "storage.s3.bucket." + bucket + ".retry.limit=1",
-        "storage.s3.bucket." + bucket + ".retry.interval=100ms",
-        "storage.s3.bucket." + bucket + ".connection.establish.timeout=2000",
-        "storage.s3.bucket." + bucket + ".connection.timeout=5000"));
+        "storage.s3.bucket." + bucket + ".connection.ssl.enabled=false"));
     sets.addAll(List.of(extra));
     return TestConf.loop(dir.resolve("local-" + runId), sets.toArray(new String[0]));
   }
@@ -146,8 +144,21 @@ class S3LoopTest {
     }
   }
 
+  /**
+   * An endpoint that refuses connections, with srlm's own retry and timeout defaults (conf/srlm.conf storage.s3:
+   * the test sets only the endpoint and path style): the error names the table root within the bound. With
+   * Hadoop's defaults instead (20 SDK attempts inside each of 7 S3A retries) it would wait for many minutes; the
+   * timeout turns that into a failure.
+   */
   @Test
+  @Timeout(value = 150, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void anUnreachableEndpointFailsFastNamingTheTableRoot() throws Exception {
+    SrlmConfig cfg = config("nowhere", "srlm-nowhere", 0);
+    assertThat(SparkSessions.hadoopS3(cfg.storage())).as("srlm's S3A defaults")
+        .containsEntry("fs.s3a.attempts.maximum", "3").containsEntry("fs.s3a.retry.limit", "3")
+        .containsEntry("fs.s3a.connection.establish.timeout", "5000").containsEntry("fs.s3a.connection.timeout",
+            "30000")
+        .doesNotContainKeys("fs.s3a.bucket.srlm-nowhere.attempts.maximum", "fs.s3a.bucket.srlm-nowhere.retry.limit");
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
@@ -157,7 +168,9 @@ class S3LoopTest {
         false))
         .isInstanceOf(SrlmException.class)
         .hasMessageContaining("s3a://srlm-nowhere/tables");
-    assertThat((System.nanoTime() - t0) / 1e9).as("seconds until the error").isLessThan(120);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("S3LoopTest: a refused endpoint failed after %.1f s with srlm's S3A defaults%n", seconds);
+    assertThat(seconds).as("seconds until the error").isLessThan(120);
   }
 
   @Test

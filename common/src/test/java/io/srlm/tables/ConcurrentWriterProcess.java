@@ -1,0 +1,60 @@
+package io.srlm.tables;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.testing.LocalSpark;
+import io.srlm.testing.TestConf;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One writer of {@link ConcurrentWritersTest}, as its own JVM with its own Spark session: {@code main(dir, run,
+ * rows, me, other)} waits until the other writer is ready too, writes two iterations of its own run (partitions of
+ * prompts, steps in runs), then replaces the shared partition of run "run-c" (the same step run twice at once)
+ * again and again until either writer has retried a write after a Delta commit conflict (at most {@link
+ * #MAX_SHARED_WRITES} writes). Prints {@code CONFLICTS_RETRIED=n} (this JVM's count) and exits 0, or 1 on error.
+ */
+public final class ConcurrentWriterProcess {
+  static final int MAX_SHARED_WRITES = 40;
+  static final String SHARED_RUN = "run-c";
+
+  private ConcurrentWriterProcess() {}
+
+  public static void main(String[] args) {
+    try {
+      run(Path.of(args[0]), args[1], Integer.parseInt(args[2]), args[3], args[4]);
+      System.exit(0);
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(Path dir, String run, int rows, String me, String other) throws Exception {
+    SrlmConfig cfg = TestConf.tiny(dir);
+    TableStore t = new TableStore(LocalSpark.session(), cfg.storage());
+    t.read(Catalogue.PROMPTS).count(); // Spark and Delta warmed up before the race starts
+    Files.writeString(dir.resolve(me + ".ready"), "ready\n");
+    long deadline = System.nanoTime() + 300_000_000_000L;
+    while (!Files.exists(dir.resolve(other + ".ready"))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the other writer (" + other + ") never became ready");
+      }
+      Thread.sleep(50);
+    }
+    ConcurrentWritersTest.writer(t, run, 2, rows).call();
+    List<PromptRow> shared = ConcurrentWritersTest.prompts(SHARED_RUN, 1, 6);
+    for (int i = 0; i < MAX_SHARED_WRITES; i++) {
+      t.replace(Catalogue.PROMPTS, shared, TableStore.partition(SHARED_RUN, 1));
+      if (TableStore.conflictsRetried() > 0 && !Files.exists(dir.resolve(me + ".conflicted"))) {
+        Files.writeString(dir.resolve(me + ".conflicted"), TableStore.conflictsRetried() + "\n");
+      }
+      if (i >= 1 && (Files.exists(dir.resolve(me + ".conflicted"))
+          || Files.exists(dir.resolve(other + ".conflicted")))) {
+        break;
+      }
+    }
+    System.out.println("CONFLICTS_RETRIED=" + TableStore.conflictsRetried());
+    System.out.flush();
+  }
+}
