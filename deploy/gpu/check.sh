@@ -20,7 +20,9 @@
 #                 log. Needs Spark's jars: SRLM_SPARK_JARS=DIR, or a pip pyspark 3.5.x; skipped (and said so) otherwise.
 #                 Not spark.task.resource.gpu.amount: Spark's local mode cannot schedule GPUs (see loop_run).
 # Environment: OUT, GPU_BUDGET_S (default 540), GPU_WORK (scratch), GPU_MODELS (default "stories15m tinyllama"),
-# GPU_LOOP_S (seconds per loop run, default 400).
+# GPU_LOOP_S (seconds per loop run, default 400), GPU_LOOP_SFT_STEPS (SFT steps of the loop's M1, default 640: fewer
+# leave a tiny model that writes no acceptable prompt), GPU_LOOP_BASE (model.base of the loop, e.g. an SFT'd tiny
+# model), GPU_PHASES (default "c d e f g").
 # No `set -e`: a failing phase must leave the others and the summary.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 D=$ROOT/deploy/gpu
@@ -192,11 +194,13 @@ phase_dpo() {
 # So the local[2] run leaves GPU scheduling to engine.device = auto (the first visible GPU); Spark's address
 # mapping is tested in mvn verify (DevicesTest, ExecutorModelsDeviceTest) and needs a cluster to run for real.
 loop_run() { # loop_run NAME DEVICE
-  local name=$1 device=$2 conf=$W/loop-$1.conf
+  local name=$1 device=$2 conf=$W/loop-$1.conf base=""
+  [[ -n ${GPU_LOOP_BASE:-} ]] && base="model.base = \"$GPU_LOOP_BASE\""
   cat > "$conf" <<CONF
 loop { iterations = 1, evaluate = false, report = false }
-sft.max_steps = 40
+sft.max_steps = ${GPU_LOOP_SFT_STEPS:-640}
 prompts.target_count = 12
+$base
 seed.builtin { ift_per_task = 40, eft_groups_per_task = 12, task_creation_rows = 40 }
 engine { device = "$device", dtype = "f32" }
 storage { table_root = "$W/loop-$name/tables", model_root = "$W/loop-$name/models" }
@@ -243,12 +247,13 @@ fi
 ts "start: OUT=$OUT WORK=$W rehearse=$REHEARSE"
 phase_facts
 phase_jni_start
+PHASES=" ${GPU_PHASES:-c d e f g} "
 if phase_jni_wait; then
-  phase_models
-  phase_parity
-  phase_bench
-  phase_dpo
-  phase_loop
+  [[ $PHASES == *" c "* || $PHASES == *" d "* || $PHASES == *" f "* ]] && phase_models
+  [[ $PHASES == *" d "* ]] && phase_parity
+  [[ $PHASES == *" e "* ]] && phase_bench
+  [[ $PHASES == *" f "* ]] && phase_dpo
+  [[ $PHASES == *" g "* ]] && phase_loop
 fi
 { echo "# srlm GPU check $(date -u +%FT%TZ)$( ((REHEARSE)) && echo ' (CPU rehearsal: GPUs simulated)')"; echo
   cat "$OUT/status.md"; for f in parity loop; do [[ -f $OUT/$f.md ]] && { echo; echo "## $f"; cat "$OUT/$f.md"; }; done

@@ -6,8 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import io.srlm.errors.Errors;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.TaskContext;
-import org.apache.spark.resource.ResourceInformation;
 
 /**
  * Device and precision choice. Settings: {@code cpu}, {@code cuda} (= {@code cuda:0}), {@code cuda:N} (the N-th
@@ -159,17 +157,36 @@ public final class Devices {
     }
   }
 
-  /** The first GPU address Spark gave the current task, or null outside a task or without GPU resources. */
+  /** Whether Spark is on the classpath: the CLI's minimal runtime (generate, score) runs without it. */
+  private static final boolean SPARK = present("org.apache.spark.TaskContext");
+
+  private static boolean present(String cls) {
+    try {
+      Class.forName(cls, false, Devices.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** The first GPU address Spark gave the current task, or null outside a task, without GPUs or without Spark. */
   static String sparkAssignedGpu() {
-    TaskContext tc = TaskContext.get();
-    if (tc == null) {
-      return null;
+    return SPARK ? SparkTask.gpuAddress() : null;
+  }
+
+  /** Touches Spark's classes only when Spark is there (a nested class is loaded on first use). */
+  private static final class SparkTask {
+    static String gpuAddress() {
+      org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+      if (tc == null) {
+        return null;
+      }
+      scala.Option<org.apache.spark.resource.ResourceInformation> opt = tc.resources().get("gpu");
+      if (opt.isEmpty() || opt.get().addresses().length == 0) {
+        return null;
+      }
+      return opt.get().addresses()[0].trim();
     }
-    scala.Option<ResourceInformation> opt = tc.resources().get("gpu");
-    if (opt.isEmpty() || opt.get().addresses().length == 0) {
-      return null;
-    }
-    return opt.get().addresses()[0].trim();
   }
 
   public static DataType dtype(String setting, Device device) {
