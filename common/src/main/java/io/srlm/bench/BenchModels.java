@@ -260,6 +260,19 @@ public final class BenchModels {
     };
   }
 
+  /** The models table: architecture, parameters and N (the parameters in matmuls, used for model FLOPs). */
+  static void table(BenchReport report, java.util.Collection<BenchModels.Loaded> models) {
+    BenchReport.Section s = report.section("models", "model", "d", "layers", "heads", "kv heads", "ffn", "vocab",
+        "lm_head", "params (M)", "N (M)");
+    for (BenchModels.Loaded m : models) {
+      ModelArch a = m.arch();
+      s.row(m.name(), a.hiddenSize(), a.numLayers(), a.numHeads(), a.numKvHeads(), a.intermediateSize(),
+          a.vocabSize(), a.tieWordEmbeddings() ? "tied" : "untied", a.parameterCount() / 1e6, Flops.n(a) / 1e6);
+    }
+    s.note("N = parameters in matmuls: q/k/v/o and gate/up/down of every layer plus the lm_head (vocab x d); "
+        + "model FLOPs per token: forward 2*N + 4*L*H*hd*ctx (attention over ctx keys)");
+  }
+
   /** Total parameters in millions, for labels. */
   public static String millions(ModelArch a) {
     return String.format(java.util.Locale.ROOT, "%.2fM", a.parameterCount() / 1e6);

@@ -56,8 +56,7 @@ public final class EngineBench {
       int longTokens, int matmulSize, List<String> models, int warmup, int reps, boolean compareThreads,
       double peakGflopsPerCore, Path tinyModel, String device, String dtype) {
     public Options {
-      check(List.of("cpu", "cuda", "auto").contains(device) || device.matches("cuda:\\d+"), "--device",
-          "must be cpu, cuda, cuda:N or auto", device);
+      checkDevice(device);
       check(List.of("f32", "f16", "auto").contains(dtype), "--dtype", "must be f32, f16 or auto", dtype);
       batchSizes = List.copyOf(batchSizes);
       models = List.copyOf(models);
@@ -73,6 +72,12 @@ public final class EngineBench {
           "must be positive integers", batchSizes);
       checkModels(models);
     }
+  }
+
+  /** --device: cpu, cuda, cuda:N or auto. */
+  static void checkDevice(String device) {
+    check(List.of("cpu", "cuda", "auto").contains(device) || device.matches("cuda:\\d+"), "--device",
+        "must be cpu, cuda, cuda:N or auto", device);
   }
 
   static void checkModels(List<String> models) {
@@ -100,7 +105,7 @@ public final class EngineBench {
         loaded.put(name, name.equals(TINY) ? tiny(cfg, o, scratch, configured)
             : BenchModels.random(name, BenchModels.randomArch(name), 17, o.device(), o.dtype()));
       }
-      models(report, loaded.values());
+      BenchModels.table(report, loaded.values());
       double overhead = MatmulBench.opOverheadMicros(1, 5);
       int n = o.matmulSize();
       MatmulBench.Rate ceil = MatmulBench.matmul(n, n, n, o.warmup(), Math.max(5, o.reps()));
@@ -261,19 +266,6 @@ public final class EngineBench {
       double ceiling) {
     MatmulBench.Rate r = MatmulBench.linear(m, k, n, o.warmup(), o.reps());
     mm.row(label, m + "x" + k + "x" + n, r.gflops(), 100 * r.gflops() / ceiling, r.gflopsPerCpuSecond());
-  }
-
-  /** The models table: architecture, parameters and N (the parameters in matmuls, used for model FLOPs). */
-  static void models(BenchReport report, java.util.Collection<BenchModels.Loaded> models) {
-    BenchReport.Section s = report.section("models", "model", "d", "layers", "heads", "kv heads", "ffn", "vocab",
-        "lm_head", "params (M)", "N (M)");
-    for (BenchModels.Loaded m : models) {
-      ModelArch a = m.arch();
-      s.row(m.name(), a.hiddenSize(), a.numLayers(), a.numHeads(), a.numKvHeads(), a.intermediateSize(),
-          a.vocabSize(), a.tieWordEmbeddings() ? "tied" : "untied", a.parameterCount() / 1e6, Flops.n(a) / 1e6);
-    }
-    s.note("N = parameters in matmuls: q/k/v/o and gate/up/down of every layer plus the lm_head (vocab x d); "
-        + "model FLOPs per token: forward 2*N + 4*L*H*hd*ctx (attention over ctx keys)");
   }
 
   private static String envOr(String k) {

@@ -39,8 +39,7 @@ public final class TrainBench {
   public record Options(int threads, List<String> models, int batchSize, int dpoBatchSize, int seqLen, int steps,
       int warmupSteps, int matmulSize, Path model, String device) {
     public Options {
-      EngineBench.check(java.util.List.of("cpu", "cuda", "auto").contains(device) || device.matches("cuda:\\d+"),
-          "--device", "must be cpu, cuda, cuda:N or auto", device);
+      EngineBench.checkDevice(device);
       models = List.copyOf(models);
       EngineBench.checkModels(models);
       EngineBench.check(batchSize >= 1, "--batch-size", "must be at least 1", batchSize);
@@ -74,7 +73,7 @@ public final class TrainBench {
           loaded.put(name, BenchModels.random(name, BenchModels.randomArch(name), 23, o.device(), "f32"));
         }
       }
-      EngineBench.models(report, loaded.values());
+      BenchModels.table(report, loaded.values());
       BenchReport.Section t = report.section("training (threads=" + JniUtils.getNumThreads() + ", "
           + "ceiling " + Math.round(ceiling.gflops()) + " GFLOP/s, " + Math.round(ceiling.gflopsPerCpuSecond())
           + " GFLOP/CPU-s)", "model", "objective", "finetune", "trainable (M)", "rows/step", "s/step", "steps/s", "tokens/s",

@@ -21,8 +21,8 @@ import java.util.SplittableRandom;
  *   <li>rows with top_k in 1..{@value #MAX_CANDIDATES}: the top-k candidates and their full-vocabulary
  *       probabilities come to the host, which applies top-p to them and draws (one uniform); when ties at the
  *       k-th probability reach outside the candidates, the row falls back to the host sampler;
- *   <li>other rows (top-p and/or a large top_k): rejection. Draw from the full softmax on the device (inverse CDF:
- *       cumulative sum, count of cumulative values at or below u * total), then test the drawn token against the
+ *   <li>other rows (top-p and/or a large top_k): rejection. Draw from the full softmax on the device (inverse CDF
+ *       in two levels, see {@link #inverseCdf}), then test the drawn token against the
  *       nucleus there: it is in iff the mass of strictly more probable tokens is below top_p (and their count
  *       below top_k). Accepted draws are exact samples of the nucleus; the acceptance rate is the nucleus mass
  *       (at least top_p). After {@value #ROUNDS} rejected draws the row falls back to the host sampler, which
@@ -193,15 +193,14 @@ final class DeviceSampler {
     rows = Arrays.copyOf(rows, n);
     NDManager m = probs.getManager();
     NDArray p = n == b ? probs : probs.get(new NDIndex("{}", m.create(toLong(rows))));
-    NDArray cum = p.cumSum(1);
     for (int round = 0; round < ROUNDS && rows.length > 0; round++) {
       float[] u = new float[rows.length];
       for (int j = 0; j < rows.length; j++) {
         u[j] = (float) rngs[rows[j]].nextDouble();
       }
-      NDArray total = cum.get(new NDIndex(":, -1:"));
-      NDArray target = total.mul(m.create(u, new Shape(rows.length, 1)));
-      NDArray drawn = cum.lte(target).sum(new int[] {1}).minimum(vocab - 1).reshape(rows.length, 1); // (n, 1)
+      NDArray[] dt = inverseCdf(p, m.create(u, new Shape(rows.length, 1)));
+      NDArray drawn = dt[0]; // (n, 1)
+      NDArray total = dt[1]; // (n, 1)
       NDArray pd = p.gather(drawn, 1); // (n, 1)
       NDArray above = p.gt(pd);
       NDArray mass = p.mul(above).sum(new int[] {1}).div(total.squeeze(1));
@@ -235,13 +234,45 @@ final class DeviceSampler {
       if (na > 0) {
         NDArray sel = m.create(keepIdx);
         p = p.get(new NDIndex("{}", sel));
-        cum = cum.get(new NDIndex("{}", sel));
       }
       rows = next;
     }
     for (int i : rows) {
       out[i] = fallback(logits, i, params[i], rngs[i]);
     }
+  }
+
+  /** Vocabulary blocks of the two-level inverse CDF (when the vocabulary is a multiple of it). */
+  static final int BLOCK = 128;
+
+  /**
+   * Inverse-CDF draws from (n, V) unnormalised probabilities with (n, 1) uniforms: the index of the first token
+   * whose cumulative mass exceeds u * total. Two levels when V is a multiple of {@value #BLOCK}: block sums and
+   * their cumulative sum pick the block, then a cumulative sum inside that block picks the token, so no full-width
+   * cumulative sum or comparison is made (one pass over the row instead of three). Returns {drawn (n, 1) int64,
+   * total (n, 1)}.
+   */
+  static NDArray[] inverseCdf(NDArray p, NDArray u) {
+    long n = p.getShape().get(0);
+    long v = p.getShape().get(1);
+    if (v % BLOCK != 0 || v < 4L * BLOCK) {
+      NDArray cum = p.cumSum(1);
+      NDArray total = cum.get(new NDIndex(":, -1:"));
+      NDArray drawn = cum.lte(total.mul(u)).sum(new int[] {1}).minimum(v - 1).reshape(n, 1);
+      return new NDArray[] {drawn, total};
+    }
+    long nb = v / BLOCK;
+    NDArray blocks = p.reshape(n, nb, BLOCK);
+    NDArray sums = blocks.sum(new int[] {2}); // (n, nb)
+    NDArray cum = sums.cumSum(1);
+    NDArray total = cum.get(new NDIndex(":, -1:"));
+    NDArray target = total.mul(u);
+    NDArray block = cum.lte(target).sum(new int[] {1}).minimum(nb - 1).reshape(n, 1); // (n, 1)
+    NDArray before = cum.sub(sums).gather(block, 1); // mass of the blocks before it, (n, 1)
+    NDArray inBlock = blocks.gather(block.reshape(n, 1, 1).repeat(2, BLOCK), 1).reshape(n, BLOCK);
+    NDArray offset = inBlock.cumSum(1).lte(target.sub(before)).sum(new int[] {1}).minimum(BLOCK - 1)
+        .reshape(n, 1);
+    return new NDArray[] {block.mul(BLOCK).add(offset), total};
   }
 
   private static boolean needsCount(SamplingParams[] params, int[] rows) {
