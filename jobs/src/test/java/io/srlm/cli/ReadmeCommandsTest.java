@@ -140,7 +140,7 @@ class ReadmeCommandsTest {
         .redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     Process p = pb.start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("timed out: " + args);
     }
