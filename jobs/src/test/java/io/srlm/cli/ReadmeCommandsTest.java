@@ -109,12 +109,14 @@ class ReadmeCommandsTest {
           (double) i, 1, "M1", "additive-5pt", 10, "stop"));
     }
     t.replace(Catalogue.JUDGEMENTS, judgements, TableStore.partition("demo", 1));
-    long v = -1;
-    for (int version = 0; version <= 12; version++) {
-      // Thirteen commits, so the README's "VERSION AS OF 12" exists.
-      v = t.replace(Catalogue.PREFERENCE_PAIRS, List.of(new PairRow("demo", 2, "pair" + version, "p0", "2+2?",
-          "r1", "r0", "4", "5", 4.0, 1.0, 3.0, "self_reward", "self_reward_dpo")), TableStore.partition("demo", 2));
+    t.ensure(Catalogue.PREFERENCE_PAIRS);
+    for (int version = 1; version <= 12; version++) {
+      // Thirteen versions (0 = the empty table), so the README's "VERSION AS OF 12" exists; plain commits, cheap.
+      t.frame(Catalogue.PREFERENCE_PAIRS, List.of(new PairRow("demo", 2, "pair" + version, "p0", "2+2?", "r1", "r0",
+          "4", "5", 4.0, 1.0, 3.0, "self_reward", "self_reward_dpo"))).write().format("delta").mode("append")
+          .save(t.location(Catalogue.PREFERENCE_PAIRS));
     }
+    long v = t.version(Catalogue.PREFERENCE_PAIRS);
     t.replace(Catalogue.MODELS, List.of(new ModelRow("demo", 2, "m3", "M3", "self_reward_dpo", "/models/M3", null,
         "builtin:tiny", "M2", "M2", Map.of("preference_pairs", v), "hash", 0L, Map.of())),
         TableStore.runOnly("demo"));
