@@ -5,10 +5,11 @@
 # The JDK 17 flags are read from conf/jvm.properties (keys srlm.jvm.opens and srlm.jvm.djl): that file is the one
 # place they live, so nothing here spells them out.
 
-# One per step registry row (io.srlm.registry.StepRegistry), then the report and the loop (checked by a test).
+# One per step registry row (io.srlm.registry.StepRegistry) that has its own, the generic StepJob, the report and
+# the loop (checked by a test).
 SRLM_JOB_CLASSES=(LoadSeedJob BaseModelJob TrainSftJob GeneratePromptsJob SampleResponsesJob JudgeResponsesJob
   JudgePairwiseJob ScoreRewardsJob BuildPreferencePairsJob SpinGenerateJob BuildSpinPairsJob TrainDpoJob
-  EvaluateJudgeJob EvaluateTasksJob HeadToHeadJob WriteReportJob RunLoopJob)
+  EvaluateJudgeJob EvaluateTasksJob HeadToHeadJob StepJob WriteReportJob RunLoopJob)
 SRLM_JOB_PACKAGE=io.srlm.jobs
 SRLM_CLI_CLASS=io.srlm.cli.Srlm
 

@@ -49,7 +49,7 @@ final class Preflight {
 
   /** A local directory's config.json is parsed; a remote one (s3a://, dbfs:/) must have one (nothing is copied). */
   private static void readable(RunContext ctx, String location) throws java.io.IOException {
-    if (!location.contains(":/")) {
+    if (!io.srlm.util.Locations.isRemote(location)) {
       HfModelConfig.read(java.nio.file.Path.of(location));
       return;
     }

@@ -8,10 +8,11 @@ import io.srlm.model.io.ModelLocation;
 import io.srlm.spark.ModelSpec;
 import io.srlm.spark.SparkSessions;
 import io.srlm.tables.Catalogue;
-import io.srlm.tables.RunConfig;
 import io.srlm.tables.Roots;
+import io.srlm.tables.RunConfig;
 import io.srlm.tables.TableStore;
 import io.srlm.util.Json;
+import io.srlm.util.Locations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -220,6 +221,6 @@ public final class RunContext {
   }
 
   static boolean isRemote(String loc) {
-    return loc.contains("://") || loc.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*");
+    return Locations.isRemote(loc);
   }
 }

@@ -9,7 +9,8 @@ import java.util.Set;
  * @param id the step name (the second half of a step id such as {@code s01.self_reward_dpo.judge_responses}; the
  *     name in debug.fail_first_attempt, the runs table's step column and the rejected_rows step column)
  * @param verb the CLI verb that runs it ({@code srlm judge-responses})
- * @param job the simple name of its spark-submit / Databricks main in {@code io.srlm.jobs}
+ * @param job the simple name of its own spark-submit / Databricks main in {@code io.srlm.jobs}, or null for none:
+ *     such a step runs through the generic main {@code io.srlm.jobs.StepJob} with its id as the first argument
  * @param stepClass the class implementing it (a {@code io.srlm.pipeline.Step} with a no-argument constructor)
  * @param reads the tables it reads (pinned versions, recorded in the runs table)
  * @param writes the tables it writes
@@ -55,6 +56,11 @@ public record StepDef(String id, String verb, String job, String stepClass, List
 
   /** The main class's full name. */
   public String jobClass() {
-    return StepRegistry.JOB_PACKAGE + "." + job;
+    return StepRegistry.JOB_PACKAGE + "." + (job == null ? StepRegistry.GENERIC_JOB : job);
+  }
+
+  /** The arguments a main needs before the verb's own options: the step id for the generic main, else none. */
+  public java.util.List<String> jobArgs() {
+    return job == null ? java.util.List.of(id) : java.util.List.of();
   }
 }

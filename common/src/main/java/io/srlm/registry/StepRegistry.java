@@ -18,6 +18,8 @@ public final class StepRegistry {
 
   /** The package of the spark-submit mains. */
   public static final String JOB_PACKAGE = "io.srlm.jobs";
+  /** The main of steps without their own: {@code StepJob STEP_ID [options]}. */
+  public static final String GENERIC_JOB = "StepJob";
 
   private static final String STEPS = "io.srlm.steps.";
   private static final Set<String> SELF_REWARD = Set.of("self_reward_dpo", "external_reward_dpo");

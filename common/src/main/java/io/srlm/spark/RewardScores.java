@@ -2,9 +2,7 @@ package io.srlm.spark;
 
 import io.srlm.model.RewardModel;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -12,15 +10,13 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * The executor side of sequence-classification reward scoring: for a partition of (key, prompt, response) rows,
  * score each conversation with the per-JVM cached {@link RewardModel} in length-sorted batches. Deterministic (no
  * sampling), so a retried task gives the same rewards on the same device.
  */
-public final class RewardScores implements MapPartitionsFunction<Row, Row> {
+public final class RewardScores extends ExecutorBatches<RewardModel> {
   private static final long serialVersionUID = 1L;
 
   /** key: the response id; prompt and response: the texts to score. */
@@ -39,74 +35,52 @@ public final class RewardScores implements MapPartitionsFunction<Row, Row> {
       .add("tokens", DataTypes.IntegerType, false)
       .add("status", DataTypes.StringType, false);
 
-  private final ModelSpec model;
-  private final String stage;
-  private final Faults faults;
-  private final LongAccumulator rowsDone;
-  private final LongAccumulator tokensDone;
-  private final CollectionAccumulator<String> loads;
-
-  public RewardScores(ModelSpec model, String stage, Faults faults, StageProgress progress) {
-    this.model = model;
-    this.stage = stage;
-    this.faults = faults;
-    this.rowsDone = progress.rows();
-    this.tokensDone = progress.tokens();
-    this.loads = progress.loads();
+  public RewardScores(ModelSpec model, String step, Faults faults, StageProgress progress) {
+    super(model, step, faults, progress);
   }
 
   /** Scores every row of {@code input} (hash-partitioned by key); lazily. */
-  public static Dataset<Row> run(Dataset<Row> input, ModelSpec spec, String stage, Faults faults,
+  public static Dataset<Row> run(Dataset<Row> input, ModelSpec spec, String step, Faults faults,
       StageProgress progress, int partitions) {
     return input.select("key", "prompt", "response").repartition(Math.max(1, partitions), functions.col("key"))
-        .mapPartitions(new RewardScores(spec, stage, faults, progress), Encoders.row(OUTPUT));
+        .mapPartitions(new RewardScores(spec, step, faults, progress), Encoders.row(OUTPUT));
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> input) {
-    List<Row> rows = new ArrayList<>();
-    input.forEachRemaining(rows::add);
-    List<Row> out = new ArrayList<>(rows.size());
-    if (rows.isEmpty()) {
-      return out.iterator();
+  RewardModel load() {
+    return ExecutorModels.reward(model);
+  }
+
+  @Override
+  int chunkRows() {
+    return model.engine().batchSize();
+  }
+
+  @Override
+  long chunk(RewardModel rm, List<Row> part, Row[] results) {
+    List<int[]> seqs = new ArrayList<>();
+    List<Integer> idx = new ArrayList<>();
+    long tokens = 0;
+    for (int i = 0; i < part.size(); i++) {
+      Row r = part.get(i);
+      int[] ids = rm.inputIds(r.getString(1), r.getString(2));
+      if (ids.length > rm.context()) {
+        results[i] = RowFactory.create(r.getString(0), null, ids.length, "too_long");
+        continue;
+      }
+      seqs.add(ids);
+      idx.add(i);
+      tokens += ids.length;
     }
-    long loadsBefore = ExecutorModels.loads();
-    RewardModel rm = ExecutorModels.reward(model);
-    loads.add(ChatCompletions.executor() + "=" + (ExecutorModels.loads() - loadsBefore));
-    int batch = Math.max(1, model.engine().batchSize());
-    for (int start = 0; start < rows.size(); start += batch) {
-      faults.maybeFail(stage, start, rows.size());
-      List<Row> part = rows.subList(start, Math.min(rows.size(), start + batch));
-      List<int[]> seqs = new ArrayList<>();
-      List<Integer> idx = new ArrayList<>();
-      Row[] results = new Row[part.size()];
-      long tokens = 0;
-      for (int i = 0; i < part.size(); i++) {
-        Row r = part.get(i);
-        int[] ids = rm.inputIds(r.getString(1), r.getString(2));
-        if (ids.length > rm.context()) {
-          results[i] = RowFactory.create(r.getString(0), null, ids.length, "too_long");
-          continue;
-        }
-        seqs.add(ids);
-        idx.add(i);
-        tokens += ids.length;
+    if (!seqs.isEmpty()) {
+      double[] rewards = rm.rewards(seqs, Math.max(1, model.engine().batchSize()));
+      for (int j = 0; j < rewards.length; j++) {
+        Row r = part.get(idx.get(j));
+        boolean finite = Double.isFinite(rewards[j]);
+        results[idx.get(j)] = RowFactory.create(r.getString(0), finite ? rewards[j] : null, seqs.get(j).length,
+            finite ? "ok" : "not_a_number");
       }
-      if (!seqs.isEmpty()) {
-        double[] rewards = rm.rewards(seqs, batch);
-        for (int j = 0; j < rewards.length; j++) {
-          Row r = part.get(idx.get(j));
-          boolean finite = Double.isFinite(rewards[j]);
-          results[idx.get(j)] = RowFactory.create(r.getString(0), finite ? rewards[j] : null, seqs.get(j).length,
-              finite ? "ok" : "not_a_number");
-        }
-      }
-      for (Row r : results) {
-        out.add(r);
-      }
-      rowsDone.add(part.size());
-      tokensDone.add(tokens);
     }
-    return out.iterator();
+    return tokens;
   }
 }

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Driver-side progress of a generation stage: accumulators the tasks update (rows, generated tokens, model loads
- * per executor JVM) and a log line every 10 seconds with rows done/total and tokens/s. Close it when the stage's
- * action returns.
+ * per executor JVM) and a console line every 10 seconds with rows done/total, tokens/s and the estimated time
+ * left (from the rate so far). Close it when the stage's action returns.
  */
 public final class StageProgress implements AutoCloseable, Serializable {
   private static final long serialVersionUID = 1L;
@@ -78,7 +78,20 @@ public final class StageProgress implements AutoCloseable, Serializable {
   }
 
   private void log() {
-    LOG.info(String.format("[%s] %d/%d rows, %,.0f tokens/s", label, rows.value(), total, tokensPerSecond()));
+    LOG.info(line(label, rows.value(), total, tokensPerSecond(), (System.nanoTime() - t0) / 1e9));
+  }
+
+  /** "[label] done/total rows (pct%), N tokens/s, ETA 1m05s" (ETA "?" before the first row is done). */
+  static String line(String label, long done, long total, double tokensPerSecond, double elapsedSeconds) {
+    String eta = done <= 0 ? "?" : duration(elapsedSeconds * Math.max(0, total - done) / done);
+    return String.format(java.util.Locale.ROOT, "[%s] %d/%d rows (%.0f%%), %,.0f tokens/s, ETA %s", label, done,
+        total, 100.0 * done / Math.max(1, total), tokensPerSecond, eta);
+  }
+
+  static String duration(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
   }
 
   @Override

@@ -19,7 +19,6 @@ import org.apache.spark.sql.functions;
 public final class BuildPairsStep implements Step {
   public static final String NAME = "build_pairs";
 
-
   @Override
   public StepResult run(StepContext ctx) {
     SrlmConfig c = ctx.settings();

@@ -17,7 +17,6 @@ import org.apache.spark.sql.Row;
 public final class BuildSpinPairsStep implements Step {
   public static final String NAME = "build_spin_pairs";
 
-
   @Override
   public StepResult run(StepContext ctx) {
     Dataset<Row> responses = ctx.frame(Catalogue.RESPONSES, ctx.partition(), "run spin_generate first")

@@ -9,6 +9,7 @@ import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
 import io.srlm.prompting.JudgeTemplate;
+import io.srlm.prompting.Judging;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.EvalSample;
@@ -30,7 +31,6 @@ import org.apache.spark.sql.RowFactory;
  */
 public final class EvaluateJudgeStep implements Step {
   public static final String NAME = "evaluate_judge";
-
 
   @Override
   public StepResult run(StepContext ctx) {
@@ -75,20 +75,17 @@ public final class EvaluateJudgeStep implements Step {
     for (List<SeedEft> g : chosen) {
       List<JudgeItem> items = new ArrayList<>();
       for (SeedEft e : g) {
-        double sum = 0;
-        int n = 0;
+        List<ScoreParser.Parsed> ks = new ArrayList<>();
         StringBuilder texts = new StringBuilder();
         for (int j = 0; j < k; j++) {
           String text = out.get(e.eftId() + "#" + j).getString(1);
-          ScoreParser.Parsed p = parser.parse(text);
-          if (p.ok()) {
-            sum += p.score();
-            n++;
-          }
+          ks.add(parser.parse(text));
           texts.append(j == 0 ? "" : "\n---\n").append(text);
         }
+        Judging.Mean m = Judging.mean(ks);
+        int n = m.parsed();
         parsed += n;
-        Double mean = n > 0 ? sum / n : null;
+        Double mean = m.value();
         items.add(new JudgeItem(e.humanRank(), mean));
         samples.add(new EvalSample(ctx.runId(), it, modelName, "judge", e.eftId(), e.question() + "\n=> "
             + e.response(), texts.toString(), mean, e.humanScore(), n > 0 ? "ok" : "unparsed"));

@@ -36,7 +36,6 @@ public final class EvaluateTasksStep implements Step {
   public static final String NAME = "evaluate_tasks";
   static final String EVALUATION = "task_accuracy";
 
-
   @Override
   public StepResult run(StepContext ctx) {
     SrlmConfig c = ctx.settings();

@@ -35,7 +35,6 @@ import org.apache.spark.sql.functions;
 public final class GeneratePromptsStep implements Step {
   public static final String NAME = "generate_prompts";
 
-
   @Override
   public StepResult run(StepContext ctx) {
     SrlmConfig c = ctx.settings();

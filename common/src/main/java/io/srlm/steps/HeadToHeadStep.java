@@ -6,6 +6,7 @@ import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
 import io.srlm.prompting.JudgeTemplate;
+import io.srlm.prompting.Judging;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.seed.BuiltinTasks;
 import io.srlm.tables.Catalogue;
@@ -30,7 +31,6 @@ import org.apache.spark.sql.RowFactory;
 public final class HeadToHeadStep implements Step {
   public static final String NAME = "head_to_head";
   static final String EVALUATION = "head_to_head";
-
 
   @Override
   public StepResult run(StepContext ctx) {
@@ -96,9 +96,7 @@ public final class HeadToHeadStep implements Step {
         ScoreParser.Parsed ab = parser.parse(verdicts.get(s.seedId() + "#ab").getString(1));
         ScoreParser.Parsed ba = parser.parse(verdicts.get(s.seedId() + "#ba").getString(1));
         unparsed += (ab.ok() ? 0 : 1) + (ba.ok() ? 0 : 1);
-        boolean newWins = ab.choice() == ScoreParser.Choice.A && ba.choice() == ScoreParser.Choice.B;
-        boolean oldWins = ab.choice() == ScoreParser.Choice.B && ba.choice() == ScoreParser.Choice.A;
-        outcome = newWins ? 1 : oldWins ? 0 : 0.5;
+        outcome = Judging.bothOrders(ab.choice(), ba.choice()).firstScore();
       } else {
         double[] m = new double[4]; // new sum, new n, old sum, old n
         for (int j = 0; j < k; j++) {

@@ -32,7 +32,6 @@ import org.apache.spark.sql.RowFactory;
 public final class JudgePairwiseStep implements Step {
   public static final String NAME = "judge_pairwise";
 
-
   private record Call(String key, String comparisonId, ResponseRow first, ResponseRow second, String order,
       long seed) {
     ResponseRow a() {

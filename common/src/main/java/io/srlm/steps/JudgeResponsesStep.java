@@ -5,6 +5,7 @@ import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
 import io.srlm.prompting.JudgeTemplate;
+import io.srlm.prompting.Judging;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.spark.Faults;
 import io.srlm.tables.Catalogue;
@@ -27,7 +28,6 @@ import org.apache.spark.sql.RowFactory;
  */
 public final class JudgeResponsesStep implements Step {
   public static final String NAME = "judge_responses";
-
 
   @Override
   public StepResult run(StepContext ctx) {
@@ -57,35 +57,32 @@ public final class JudgeResponsesStep implements Step {
     ScoreParser parser = template.parser();
     List<Row> out = List.copyOf(Generation.run(ctx, judge, requests, Generation.params(c.judge().sampling()),
         NAME, ctx.faults()).values());
-    Map<String, double[]> sums = new HashMap<>(); // response id -> {sum, count}
+    Map<String, List<ScoreParser.Parsed>> samplesOf = new HashMap<>(); // response id -> its k parsed samples
     Map<String, ScoreParser.Parsed> parsed = new HashMap<>();
     for (Row o : out) {
       String id = o.getString(0);
       ScoreParser.Parsed p = Generation.ok(o) ? parser.parse(o.getString(1))
           : new ScoreParser.Parsed(ScoreParser.Status.EMPTY, null, null);
       parsed.put(id, p);
-      double[] acc = sums.computeIfAbsent(responseOf.get(id).responseId(), x -> new double[2]);
-      if (p.ok()) {
-        acc[0] += p.score();
-        acc[1] += 1;
-      }
+      samplesOf.computeIfAbsent(responseOf.get(id).responseId(), x -> new ArrayList<>()).add(p);
     }
+    Map<String, Judging.Mean> means = new HashMap<>();
+    samplesOf.forEach((response, samples) -> means.put(response, Judging.mean(samples)));
     List<JudgementRow> rows = new ArrayList<>();
     for (Row o : out) {
       String id = o.getString(0);
       ResponseRow x = responseOf.get(id);
       ScoreParser.Parsed p = parsed.get(id);
-      double[] acc = sums.get(x.responseId());
-      Double mean = acc[1] > 0 ? acc[0] / acc[1] : null;
+      Judging.Mean mean = means.get(x.responseId());
       String status = Generation.ok(o) ? p.status().column() : "prompt_too_long";
       rows.add(new JudgementRow(ctx.runId(), it, id, x.responseId(), x.promptId(), indexOf.get(id), seedOf.get(id),
-          o.getString(1), p.score(), status, mean, (int) acc[1], judge, template.name(), o.getInt(3),
+          o.getString(1), p.score(), status, mean.value(), mean.parsed(), judge, template.name(), o.getInt(3),
           o.getString(4).isEmpty() ? "none" : o.getString(4)));
       r.add("status_" + status, 1);
     }
     rows.sort((a, b) -> a.judgementId().compareTo(b.judgementId()));
     long ok = rows.stream().filter(x -> x.score() != null).count();
-    long scored = sums.values().stream().filter(a -> a[1] > 0).count();
+    long scored = means.values().stream().filter(Judging.Mean::scored).count();
     r.count("judgements", rows.size()).count("parsed", ok).count("responses", responses.size())
         .count("responses_scored", scored);
     ctx.replacePartition(Catalogue.JUDGEMENTS, rows);

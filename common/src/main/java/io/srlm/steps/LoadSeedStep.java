@@ -91,7 +91,7 @@ public final class LoadSeedStep implements Step {
 
   /** A local path for a seed file; remote (s3a://, dbfs:/) files are copied to the cache first. */
   private static Path local(RunContext ctx, String location, String key) {
-    if (!location.contains(":/")) {
+    if (!io.srlm.util.Locations.isRemote(location)) {
       Path p = Path.of(location);
       if (!Files.isRegularFile(p)) {
         throw Errors.seedMissingFile(key, location);

@@ -1,5 +1,6 @@
 package io.srlm.steps;
 
+import io.srlm.prompting.Judging;
 import io.srlm.prompting.ScoreParser;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,16 +57,7 @@ final class PairwiseTally {
 
   /** The outcome of one comparison from its two parsed orders (null = not parsed). */
   static Outcome outcome(ScoreParser.Choice ab, ScoreParser.Choice ba) {
-    if (ab == null || ba == null) {
-      return Outcome.NO_VERDICT;
-    }
-    if (ab == ScoreParser.Choice.A && ba == ScoreParser.Choice.B) {
-      return Outcome.FIRST;
-    }
-    if (ab == ScoreParser.Choice.B && ba == ScoreParser.Choice.A) {
-      return Outcome.SECOND;
-    }
-    return Outcome.TIE;
+    return Outcome.valueOf(Judging.bothOrders(ab, ba).name());
   }
 
   /** Registers a response (so one without comparisons still appears, with no score). */

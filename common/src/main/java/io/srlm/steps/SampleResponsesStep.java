@@ -26,7 +26,6 @@ import org.apache.spark.sql.functions;
 public final class SampleResponsesStep implements Step {
   public static final String NAME = "sample_responses";
 
-
   @Override
   public StepResult run(StepContext ctx) {
     SrlmConfig c = ctx.settings();

@@ -33,7 +33,6 @@ public final class ScoreRewardsStep implements Step {
   /** The judgements.template value of reward-model rows (they have no prompt template). */
   public static final String TEMPLATE = "reward_head:sequence_classification";
 
-
   @Override
   public StepResult run(StepContext ctx) {
     SrlmConfig c = ctx.settings();

@@ -35,7 +35,6 @@ public final class SpinGenerateStep implements Step {
   public static final String SELF = "self";
   public static final String HUMAN = "human";
 
-
   @Override
   public StepResult run(StepContext ctx) {
     SrlmConfig c = ctx.settings();

@@ -28,7 +28,6 @@ import java.util.Map;
 public final class TrainSftStep implements Step {
   private static final int MAX_VAL_ROWS = 512;
 
-
   @Override
   public StepResult run(StepContext ctx) {
     SrlmConfig c = ctx.settings();

@@ -1,5 +1,6 @@
 package io.srlm.tables;
 
+import io.srlm.util.Nullable;
 import java.io.Serializable;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;

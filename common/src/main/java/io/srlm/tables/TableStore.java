@@ -5,6 +5,7 @@ import io.delta.tables.DeltaTableBuilder;
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.ErrorCode;
 import io.srlm.errors.Errors;
+import io.srlm.util.Locations;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -286,14 +287,14 @@ public final class TableStore {
   }
 
   private static String normaliseRoot(String configured) {
-    if (configured.contains("://") || configured.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
+    if (Locations.isRemote(configured)) {
       return Roots.stripSlash(configured);
     }
     return Path.of(configured).toAbsolutePath().normalize().toString();
   }
 
   private static void checkRoot(Configuration conf, String root) {
-    if (!root.contains(":")) {
+    if (!Locations.isRemote(root)) {
       Path p = Path.of(root);
       try {
         Files.createDirectories(p);

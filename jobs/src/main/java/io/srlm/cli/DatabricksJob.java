@@ -83,6 +83,9 @@ final class DatabricksJob {
         ancestorsOf.put(key, ancestors);
         ObjectNode t = task(tasks, key, describe(stage, d), deps, d.jobClass(), f.jar());
         ArrayNode args = (ArrayNode) t.path("spark_jar_task").path("parameters");
+        for (int i = d.jobArgs().size() - 1; i >= 0; i--) {
+          args.insert(0, d.jobArgs().get(i));
+        }
         args.add("--set").add("model.base={{job.parameters.model}}").add("--stage")
             .add(Integer.toString(stage.index()));
         boolean training = d.id().startsWith("train_");

@@ -77,9 +77,19 @@ public final class Srlm {
    * no verb of its own.
    */
   public static void stepJob(Class<?> main, String[] args) {
-    StepDef d = StepRegistry.STEPS_IN_ORDER.stream().filter(x -> x.jobClass().equals(main.getName())).findFirst()
-        .orElseThrow(() -> new IllegalStateException(main.getName() + " is no job of io.srlm.registry.StepRegistry"));
+    StepDef d = StepRegistry.STEPS_IN_ORDER.stream().filter(x -> x.job() != null && x.jobClass().equals(main
+        .getName())).findFirst().orElseThrow(() -> new IllegalStateException(main.getName()
+        + " is no job of io.srlm.registry.StepRegistry"));
     job(d.verb(), args);
+  }
+
+  /** The generic step main's body: {@code STEP_ID [options]} runs that registry row's verb. */
+  public static void stepJob(String[] args) {
+    if (args.length == 0 || StepRegistry.byId(args[0]).isEmpty()) {
+      throw new IllegalArgumentException("StepJob needs a step id first, one of " + StepRegistry.STEPS_IN_ORDER
+          .stream().map(StepDef::id).toList());
+    }
+    job(StepRegistry.byId(args[0]).get().verb(), java.util.Arrays.copyOfRange(args, 1, args.length));
   }
 
   public static void main(String[] args) {

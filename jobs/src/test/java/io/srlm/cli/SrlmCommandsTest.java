@@ -61,8 +61,9 @@ class SrlmCommandsTest {
       mains = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("Job.class"))
           .map(n -> "io.srlm.jobs." + n.substring(0, n.length() - ".class".length())).sorted().toList();
     }
-    List<String> expectedMains = new ArrayList<>(List.of("io.srlm.jobs.RunLoopJob", "io.srlm.jobs.WriteReportJob"));
-    StepRegistry.STEPS_IN_ORDER.forEach(d -> expectedMains.add(d.jobClass()));
+    List<String> expectedMains = new ArrayList<>(List.of("io.srlm.jobs.RunLoopJob", "io.srlm.jobs.WriteReportJob",
+        "io.srlm.jobs.StepJob"));
+    StepRegistry.STEPS_IN_ORDER.stream().filter(d -> d.job() != null).forEach(d -> expectedMains.add(d.jobClass()));
     assertThat(mains).as("one main per registry row, plus the loop and the report").containsExactlyInAnyOrderElementsOf(
         expectedMains);
     PrintStream out = System.out;
@@ -71,13 +72,14 @@ class SrlmCommandsTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         Method main = Class.forName(name).getMethod("main", String[].class);
-        main.invoke(null, (Object) new String[] {"--help"});
+        boolean generic = name.endsWith(".StepJob");
+        main.invoke(null, (Object) (generic ? new String[] {"judge_responses", "--help"} : new String[] {"--help"}));
         String usage = buf.toString(StandardCharsets.UTF_8);
         assertThat(usage).as(name).startsWith("Usage: srlm ");
         String verb = usage.split("\\s+")[2];
         assertThat(Srlm.commandLine().getSubcommands()).as(name + " runs " + verb).containsKey(verb);
         String expected = StepRegistry.STEPS_IN_ORDER.stream().filter(d -> d.jobClass().equals(name))
-            .map(StepDef::verb).findFirst().orElse(name.endsWith("RunLoopJob") ? "loop"
+            .filter(d -> d.job() != null).map(StepDef::verb).findFirst().orElse(generic ? "judge-responses" : name.endsWith("RunLoopJob") ? "loop"
                 : name.endsWith("WriteReportJob") ? "report" : "(a registry row)");
         assertThat(verb).as(name + ": the verb of its registry row").isEqualTo(expected);
       }

@@ -94,7 +94,7 @@ class DatabricksJobTest {
   private static void checkTasks(JsonNode job, String file) {
     List<JsonNode> tasks = DeployFiles.tasks(job);
     Map<String, StepDef> rowOfMain = new HashMap<>();
-    StepRegistry.STEPS_IN_ORDER.forEach(d -> rowOfMain.put(d.jobClass(), d));
+    StepRegistry.STEPS_IN_ORDER.forEach(d -> rowOfMain.put(d.jobClass() + d.jobArgs(), d));
     Set<String> params = new HashSet<>();
     job.path("parameters").forEach(p -> params.add(p.path("name").asText()));
     assertThat(params).as(file + " job parameters").contains("run_id", "model", "conf_dir");
@@ -129,7 +129,7 @@ class DatabricksJobTest {
         assertThat(anc).as("the report comes after every task").containsAll(steps);
         continue;
       }
-      StepDef d = rowOfMain.get(main);
+      StepDef d = rowOfMain.get(main + (main.endsWith(".StepJob") ? List.of(args.get(0)) : List.of()));
       assertThat(d).as(key + ": " + main + " is the main of a step registry row").isNotNull();
       assertThat(valueAfter(args, "--set")).as(key).isEqualTo("model.base={{job.parameters.model}}");
       if (d.executors()) {

@@ -30,12 +30,13 @@ public final class DeployFiles {
   public static final String JOB_PACKAGE = "io.srlm.jobs";
   /** The CLI (the shaded jar's Main-Class). */
   public static final String CLI_CLASS = "io.srlm.cli.Srlm";
-  /** Every job entry point, by simple name: one per step registry row, then the report and the whole loop. */
+  /** Every job entry point, by simple name: the step registry's own mains, the generic one, the report, the loop. */
   public static final List<String> JOB_CLASSES = jobClasses();
 
   private static List<String> jobClasses() {
     List<String> out = new ArrayList<>();
-    io.srlm.registry.StepRegistry.STEPS_IN_ORDER.forEach(d -> out.add(d.job()));
+    io.srlm.registry.StepRegistry.STEPS_IN_ORDER.stream().filter(d -> d.job() != null).forEach(d -> out.add(d.job()));
+    out.add(io.srlm.registry.StepRegistry.GENERIC_JOB);
     out.add("WriteReportJob");
     out.add("RunLoopJob");
     return List.copyOf(out);

@@ -1,6 +1,6 @@
 package io.srlm.model.io;
 
-import io.srlm.tables.Nullable;
+import io.srlm.util.Nullable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

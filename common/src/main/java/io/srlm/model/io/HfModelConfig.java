@@ -2,7 +2,7 @@ package io.srlm.model.io;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.srlm.errors.Errors;
-import io.srlm.tables.Nullable;
+import io.srlm.util.Nullable;
 import io.srlm.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
