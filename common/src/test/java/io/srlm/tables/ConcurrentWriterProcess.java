@@ -15,7 +15,7 @@ import java.util.List;
  * #MAX_SHARED_WRITES} writes). Prints {@code CONFLICTS_RETRIED=n} (this JVM's count) and exits 0, or 1 on error.
  */
 public final class ConcurrentWriterProcess {
-  static final int MAX_SHARED_WRITES = 40;
+  static final int MAX_SHARED_WRITES = 20;
   static final String SHARED_RUN = "run-c";
 
   private ConcurrentWriterProcess() {}
@@ -35,6 +35,7 @@ public final class ConcurrentWriterProcess {
     TableStore t = new TableStore(LocalSpark.session(), cfg.storage());
     t.read(Catalogue.PROMPTS).count(); // Spark and Delta warmed up before the race starts
     Files.writeString(dir.resolve(me + ".ready"), "ready\n");
+    System.out.println("WRITER " + me + " ready");
     long deadline = System.nanoTime() + 300_000_000_000L;
     while (!Files.exists(dir.resolve(other + ".ready"))) {
       if (System.nanoTime() > deadline) {
@@ -42,10 +43,14 @@ public final class ConcurrentWriterProcess {
       }
       Thread.sleep(50);
     }
+    System.out.println("WRITER " + me + " both ready");
     ConcurrentWritersTest.writer(t, run, 2, rows).call();
+    System.out.println("WRITER " + me + " wrote run " + run);
     List<PromptRow> shared = ConcurrentWritersTest.prompts(SHARED_RUN, 1, 6);
     for (int i = 0; i < MAX_SHARED_WRITES; i++) {
       t.replace(Catalogue.PROMPTS, shared, TableStore.partition(SHARED_RUN, 1));
+      System.out.println("WRITER " + me + " shared write " + (i + 1) + ", conflicts retried so far "
+          + TableStore.conflictsRetried());
       if (TableStore.conflictsRetried() > 0 && !Files.exists(dir.resolve(me + ".conflicted"))) {
         Files.writeString(dir.resolve(me + ".conflicted"), TableStore.conflictsRetried() + "\n");
       }
