@@ -17,6 +17,7 @@ import io.srlm.train.TrainSpec;
 import io.srlm.train.Trainer;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,11 @@ public final class TrainSftStep implements Step {
   public StepResult run(StepContext ctx) {
     SrlmConfig c = ctx.settings();
     StepResult.Builder r = ctx.result();
-    List<SeedIft> ift = ctx.rows(Catalogue.SEED_IFT, ctx.runRows(), "run the seed step first");
-    List<SeedEft> eft = ctx.rows(Catalogue.SEED_EFT, ctx.runRows());
+    // Sorted by id: the training order must not depend on how Spark partitioned the collected rows.
+    List<SeedIft> ift = new ArrayList<>(ctx.rows(Catalogue.SEED_IFT, ctx.runRows(), "run the seed step first"));
+    ift.sort(Comparator.comparing(SeedIft::seedId));
+    List<SeedEft> eft = new ArrayList<>(ctx.rows(Catalogue.SEED_EFT, ctx.runRows()));
+    eft.sort(Comparator.comparing(SeedEft::eftId));
     ModelRow base = Models.require(ctx, Models.name(0));
     TrainingData.RejectedCollector rejected = new TrainingData.RejectedCollector(ctx.runId(), 0, ctx.step(),
         "seed_ift+seed_eft");
