@@ -22,7 +22,7 @@ import java.util.List;
  * M0. Evaluation steps follow a stage that produced a model when loop.evaluate is on.
  *
  * <ul>
- *   <li>sft: train_sft (M0 -> M1)
+ *   <li>sft: train_sft (M0 -> M1), then with eft.enabled build_eft and train_eft (model-written EFT, M1 -> M1)
  *   <li>self_reward_dpo, external_reward_dpo: generate_prompts, sample_responses, the judging step, build_pairs,
  *       train_dpo. The judging step follows judge.*: score_rewards (judge.model with reward_head =
  *       sequence_classification), judge_pairwise (mode = pairwise), else judge_responses (pointwise template). The
@@ -40,7 +40,13 @@ public final class Recipe {
       out.add(new BaseModelStep());
     }
     switch (stage.type()) {
-      case "sft" -> out.add(new TrainSftStep());
+      case "sft" -> {
+        out.add(new TrainSftStep());
+        if (io.srlm.steps.EftSettings.of(stage.settings()).enabled()) {
+          out.add(new io.srlm.steps.BuildEftStep());
+          out.add(new io.srlm.steps.TrainEftStep());
+        }
+      }
       case "self_reward_dpo", "external_reward_dpo" -> {
         out.add(new GeneratePromptsStep());
         out.add(new SampleResponsesStep());
