@@ -57,6 +57,7 @@ public final class HeadToHeadStep implements Step {
     String judgeName = c.eval().h2hJudgeModel().isEmpty() ? (e.h2hFixedJudge() ? Models.name(1) : newName)
         : c.eval().h2hJudgeModel();
     String judge = c.eval().h2hJudgeModel().isEmpty() ? Models.require(ctx, judgeName).path() : judgeName;
+    label += ", judge " + (c.eval().h2hJudgeModel().isEmpty() ? judgeName : "external");
     JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.eval().h2hTemplate(),
         "eval.head_to_head.template");
     TableStore t = ctx.tables();
@@ -165,8 +166,6 @@ public final class HeadToHeadStep implements Step {
     rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "losses", h.losses(), h.n(), null, null));
     rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "judge_unparsed", unparsed, h.n(), null, null));
     rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "tie_rate", h.tieRate(), h.n(), null, null));
-    rows.add(new EvaluationRow(ctx.runId(), it, label + " judged by " + judgeName, EVALUATION, "judge", 1, h.n(),
-        null, null));
     if (!truth.isEmpty()) {
       HeadToHead g = HeadToHead.ofOutcomes(truth);
       rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "truth_win_rate", g.winRate(), g.n(),
@@ -174,7 +173,7 @@ public final class HeadToHeadStep implements Step {
     }
     EvalSupport.write(ctx, it, EVALUATION, List.of(NAME), rows, samples, r);
     r.count("prompts", held.size()).count("wins", h.wins()).count("ties", h.ties()).count("losses", h.losses());
-    return r.build(String.format("%s judged by %s: %d wins, %d ties, %d losses (win rate %.3f, 95%% CI %.3f-%.3f)",
+    return r.build(String.format("%s (%s): %d wins, %d ties, %d losses (win rate %.3f, 95%% CI %.3f-%.3f)",
         label, judgeName, h.wins(), h.ties(), h.losses(), h.winRate(), h.ci().low(), h.ci().high()));
   }
 
