@@ -51,20 +51,21 @@ SELECT
   ) AS smoothed,
   timestamp_millis(timestamp_ms) AS logged_at
 FROM training_metrics
-WHERE run_id = :run_id AND stage <> 'sft'
+WHERE run_id = :run_id AND stage NOT IN ('sft', 'sft_eft')
 ORDER BY iteration, metric, split, step
 
 -- COMMAND ----------
 
 -- MAGIC %md
 -- MAGIC ## SFT curves
+-- MAGIC Stage `sft` is train_sft; `sft_eft` the continued training on the model-written EFT rows (train_eft).
 
 -- COMMAND ----------
 
-SELECT iteration, split, metric, step, value
+SELECT iteration, stage, split, metric, step, value
 FROM training_metrics
-WHERE run_id = :run_id AND stage = 'sft'
-ORDER BY metric, split, step
+WHERE run_id = :run_id AND stage IN ('sft', 'sft_eft')
+ORDER BY stage, metric, split, step
 
 -- COMMAND ----------
 
