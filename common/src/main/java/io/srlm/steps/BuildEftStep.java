@@ -75,6 +75,7 @@ public final class BuildEftStep implements Step {
         .sampling()), NAME + "_answers", r);
     List<ModelEft.Group> groups = new ArrayList<>();
     long correct = 0;
+    long unranked = 0;
     for (SeedIft s : prompts) {
       Task task = BuiltinTasks.parse(s.prompt()).orElseThrow();
       Map<String, Grade> graded = new LinkedHashMap<>();
@@ -93,6 +94,10 @@ public final class BuildEftStep implements Step {
       for (Map.Entry<String, Grade> a : graded.entrySet()) {
         double known = judge.scoreMin() + a.getValue().score() / 5.0 * (judge.scoreMax() - judge.scoreMin());
         list.add(new ModelEft.Answer(a.getKey(), known, rank(scores, i++), a.getValue().justification()));
+      }
+      if (list.stream().mapToInt(ModelEft.Answer::rank).distinct().count() < 2) {
+        unranked++; // all its answers graded alike: no ranking for the judgements to agree with, not judged
+        continue;
       }
       groups.add(new ModelEft.Group(ctx.runId(), "grader", s.seedId(), "train", s.taskType(), s.prompt(), list));
     }
@@ -134,12 +139,13 @@ public final class BuildEftStep implements Step {
     r.wrote(Catalogue.SEED_EFT.name(), t.replace(Catalogue.SEED_EFT, rows, TableStore.runOnly(ctx.runId())
         + " AND source IN ('" + ModelEft.SOURCE_AGREED + "', '" + ModelEft.SOURCE_FALLBACK + "')"));
     long agreedRows = rows.stream().filter(x -> x.source().equals(ModelEft.SOURCE_AGREED)).count();
-    r.count("prompts", prompts.size()).count("answers", asks.size()).count("answers_correct", correct)
+    r.count("groups_graded_unranked", unranked).count("prompts", prompts.size()).count("answers", asks.size()).count("answers_correct", correct)
         .count("groups_graded", own).count("groups_seed", groups.size() - own).count("groups_graded_agreed",
             ownAgreed).count("rows_model_eft", agreedRows).count("rows_fallback_eft", rows.size() - agreedRows);
     outcomes.forEach((o, n) -> r.count("groups_" + o.name().toLowerCase(java.util.Locale.ROOT), n));
-    return r.build(String.format("M1 judged %d ranked groups (%d of its own graded answers, %d seed): %d agreed "
-        + "(%d rows), %d fallback, %d dropped", groups.size(), own, groups.size() - own,
+    return r.build(String.format("M1 judged %d ranked groups (%d of its own graded answers, %d seed; %d graded "
+        + "groups without ranking skipped): %d agreed (%d rows), %d fallback, %d dropped", groups.size(), own,
+        groups.size() - own, unranked,
         outcomes.getOrDefault(ModelEft.Outcome.AGREED, 0L), agreedRows,
         outcomes.getOrDefault(ModelEft.Outcome.FALLBACK, 0L),
         outcomes.getOrDefault(ModelEft.Outcome.DROPPED_DISAGREED, 0L)

@@ -92,7 +92,7 @@ public final class TrainEftStep implements Step {
           System.currentTimeMillis(), summary)));
       r.count("train_rows", train.size()).count("val_rows", valCapped.size()).count("model_eft_rows", modelRows)
           .count("steps", res.steps()).count("resumed_from_step", res.resumedFrom());
-      return r.build(String.format("M1 trained on for %d steps on %d rows (%d model-written EFT): train loss %.3f, "
+      return r.build(String.format("M1 trained further for %d steps on %d rows (%d model-written EFT): train loss %.3f, "
           + "val loss %.3f", res.steps(), train.size(), modelRows, res.lastTrain().getOrDefault("loss", Double.NaN),
           res.lastVal().getOrDefault("loss", Double.NaN)));
     }
