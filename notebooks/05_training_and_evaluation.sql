@@ -51,20 +51,21 @@ SELECT
   ) AS smoothed,
   timestamp_millis(timestamp_ms) AS logged_at
 FROM training_metrics
-WHERE run_id = :run_id AND stage <> 'sft'
+WHERE run_id = :run_id AND stage NOT IN ('sft', 'sft_eft')
 ORDER BY iteration, metric, split, step
 
 -- COMMAND ----------
 
 -- MAGIC %md
 -- MAGIC ## SFT curves
+-- MAGIC Stage `sft` is train_sft; `sft_eft` the continued training on the model-written EFT rows (train_eft).
 
 -- COMMAND ----------
 
-SELECT iteration, split, metric, step, value
+SELECT iteration, stage, split, metric, step, value
 FROM training_metrics
-WHERE run_id = :run_id AND stage = 'sft'
-ORDER BY metric, split, step
+WHERE run_id = :run_id AND stage IN ('sft', 'sft_eft')
+ORDER BY stage, metric, split, step
 
 -- COMMAND ----------
 
@@ -107,6 +108,35 @@ SELECT
 FROM evaluations
 WHERE run_id = :run_id
 ORDER BY evaluation, metric, iteration
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## Does self-rewarding help? (efficacy)
+-- MAGIC Per model: held-out greedy task accuracy with its 95% interval, the judge's pairwise accuracy against the
+-- MAGIC held-out ranking, the judge's within-prompt AUC on its own sampled answers (right over wrong, with a 95%
+-- MAGIC bootstrap interval over prompts; 0.5 = chance), and the head-to-head against the previous model, judged by
+-- MAGIC the fixed judge named in its label, with its tie rate.
+
+-- COMMAND ----------
+
+SELECT
+  iteration,
+  max(CASE WHEN evaluation <> 'head_to_head' THEN model END) AS model,
+  round(max(CASE WHEN metric = 'greedy_accuracy' THEN value END), 3) AS greedy_accuracy,
+  concat_ws(' - ', round(max(CASE WHEN metric = 'greedy_accuracy' THEN ci_low END), 3),
+    round(max(CASE WHEN metric = 'greedy_accuracy' THEN ci_high END), 3)) AS accuracy_95ci,
+  round(max(CASE WHEN evaluation = 'judge' AND metric = 'pairwise_accuracy' THEN value END), 3) AS judge_pairwise_acc,
+  round(max(CASE WHEN metric = 'own_answer_auc' THEN value END), 3) AS own_answer_auc,
+  concat_ws(' - ', round(max(CASE WHEN metric = 'own_answer_auc' THEN ci_low END), 3),
+    round(max(CASE WHEN metric = 'own_answer_auc' THEN ci_high END), 3)) AS auc_95ci,
+  max(CASE WHEN evaluation = 'head_to_head' THEN model END) AS head_to_head,
+  round(max(CASE WHEN evaluation = 'head_to_head' AND metric = 'win_rate' THEN value END), 3) AS win_rate,
+  round(max(CASE WHEN evaluation = 'head_to_head' AND metric = 'tie_rate' THEN value END), 3) AS tie_rate
+FROM evaluations
+WHERE run_id = :run_id
+GROUP BY iteration
+ORDER BY iteration
 
 -- COMMAND ----------
 

@@ -171,7 +171,7 @@ else:
 curves = spark.sql("""
     SELECT iteration, split, metric, step, value
     FROM training_metrics
-    WHERE run_id = :run_id AND stage <> 'sft'
+    WHERE run_id = :run_id AND stage NOT IN ('sft', 'sft_eft')
     ORDER BY iteration, metric, split, step
 """, args=params).toPandas()
 

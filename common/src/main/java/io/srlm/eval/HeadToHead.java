@@ -57,6 +57,12 @@ public record HeadToHead(long wins, long ties, long losses, double winRate, Inte
     return of(w, t, l);
   }
 
+  /** The share of ties, {@code ties / n} (NaN when n is 0). */
+  public double tieRate() {
+    long n = n();
+    return n == 0 ? Double.NaN : (double) ties / n;
+  }
+
   /** {@code wins + ties + losses}. */
   public long n() {
     return wins + ties + losses;

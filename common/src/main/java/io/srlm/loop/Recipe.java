@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>the first stage also runs seed and base_model (seed data and M0);
- *   <li>sft: train_sft (M0 -> M1);
+ *   <li>sft: train_sft (M0 -> M1), then with eft.enabled build_eft and train_eft (model-written EFT, M1 -> M1);
  *   <li>self_reward_dpo, external_reward_dpo: generate_prompts, sample_responses, the judging step, build_pairs,
  *       train_dpo. The judging step follows judge.*: score_rewards (judge.model with reward_head =
  *       sequence_classification), judge_pairwise (mode = pairwise), else judge_responses (pointwise template). The
@@ -52,6 +52,7 @@ public final class Recipe {
     return switch (when) {
       case ALWAYS -> true;
       case FIRST_STAGE -> stage.index() == 0;
+      case EFT -> io.srlm.steps.EftSettings.of(stage.settings()).enabled();
       case JUDGE_REWARD_MODEL -> judge.rewardModel();
       case JUDGE_PAIRWISE -> !judge.rewardModel() && judge.pairwise();
       case JUDGE_POINTWISE -> !judge.rewardModel() && !judge.pairwise();

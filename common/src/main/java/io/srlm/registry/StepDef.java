@@ -35,6 +35,8 @@ public record StepDef(String id, String verb, String job, String stepClass, List
     ALWAYS,
     /** Only in the first stage of the run (seed data and M0). */
     FIRST_STAGE,
+    /** eft.enabled (model-written EFT after SFT). */
+    EFT,
     /** judge.mode = pointwise with a causal LM judge. */
     JUDGE_POINTWISE,
     /** judge.mode = pairwise. */

@@ -27,7 +27,8 @@ import org.apache.spark.sql.RowFactory;
  * How good a judge the stage's model is: it scores the held-out human-ranked responses (seed_eft rows of the
  * held-out split: the built-in set's graded answers, or an OASST import's ranked siblings) with the same judge
  * prompt, sampling and parser as the loop, and the paper's metrics compare its scores with the human ranking:
- * pairwise accuracy, 5-best %, exact match %, Spearman, Kendall tau, plus the parse-failure rate.
+ * pairwise accuracy, 5-best %, exact match %, Spearman, Kendall tau, plus the parse-failure rate; and the
+ * within-prompt AUC of its scores of its own right and wrong answers to held-out prompts ({@link OwnAnswerAuc}).
  */
 public final class EvaluateJudgeStep implements Step {
   public static final String NAME = "evaluate_judge";
@@ -94,10 +95,14 @@ public final class EvaluateJudgeStep implements Step {
     }
     JudgeMetricsResult res = JudgeMetrics.forScale(template.scoreMax()).compute(judged);
     r.count("groups", judged.size()).count("judgements", requests.size()).count("parsed", parsed);
-    EvalSupport.write(ctx, it, JudgeMetricsResult.EVALUATION, List.of("judge"), res.toRows(ctx.runId(), it,
-        modelName), samples, r);
+    List<io.srlm.tables.EvaluationRow> rows = new ArrayList<>(res.toRows(ctx.runId(), it, modelName));
+    OwnAnswerAuc.Out own = OwnAnswerAuc.run(ctx, c, it, modelName, model, JudgeMetricsResult.EVALUATION, r);
+    rows.addAll(own.rows());
+    samples.addAll(own.samples());
+    EvalSupport.write(ctx, it, JudgeMetricsResult.EVALUATION, List.of("judge", OwnAnswerAuc.KIND), rows, samples, r);
+    double ownAuc = own.rows().isEmpty() ? Double.NaN : own.rows().get(0).value();
     return ctx.done(String.format("%s as judge on %d held-out groups: pairwise accuracy %.3f, Spearman %.3f, "
-        + "parse failures %.1f%%", modelName, judged.size(), res.pairwiseAccuracy().value(), res.spearman().value(),
-        100 * res.parseFailureRate().value()));
+        + "parse failures %.1f%%; own-answer AUC %.3f", modelName, judged.size(), res.pairwiseAccuracy().value(),
+        res.spearman().value(), 100 * res.parseFailureRate().value(), ownAuc));
   }
 }

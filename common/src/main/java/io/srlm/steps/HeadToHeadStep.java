@@ -13,7 +13,6 @@ import io.srlm.tables.Catalogue;
 import io.srlm.tables.EvalSample;
 import io.srlm.tables.EvaluationRow;
 import io.srlm.tables.SeedIft;
-import io.srlm.tables.TableStore;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +21,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * M_t+1 against M_t on the held-out prompts. Both answer every prompt with the same seed. A judge model
- * (eval.head_to_head.judge_model, or the newest model) compares them: with a pairwise template each pair is
- * judged in both orders and only a consistent verdict counts (disagreements and ties are ties), cancelling
- * position bias; with a pointwise template each answer is scored on its own and the means compared. Where the
+ * M_t+1 against M_t on the held-out prompts. Each model samples its answers with its own seeds. A judge model
+ * (eval.head_to_head.judge_model; else M1, a fixed judge, with eval.head_to_head.fixed_judge, or the newest
+ * model) compares them: with a pairwise template each pair is judged in both orders and only a consistent verdict
+ * counts (disagreements and ties are ties), cancelling position bias; with a pointwise template each model's
+ * eval.head_to_head.answers answers are scored judge.samples times each and the means of all scores compared. The
+ * tie rate is reported beside the win rate and its 95% interval. Where the
  * built-in checker knows the task, the ground-truth head-to-head is reported too.
  */
 public final class HeadToHeadStep implements Step {
@@ -46,7 +47,11 @@ public final class HeadToHeadStep implements Step {
     }
     String newModel = Models.require(ctx, newName).path();
     String oldModel = Models.require(ctx, oldName).path();
-    String judge = c.eval().h2hJudgeModel().isEmpty() ? newModel : c.eval().h2hJudgeModel();
+    EftSettings e = EftSettings.of(c);
+    String judgeName = c.eval().h2hJudgeModel().isEmpty() ? (e.h2hFixedJudge() ? Models.name(1) : newName)
+        : c.eval().h2hJudgeModel();
+    String judge = c.eval().h2hJudgeModel().isEmpty() ? Models.require(ctx, judgeName).path() : judgeName;
+    label += ", judge " + (c.eval().h2hJudgeModel().isEmpty() ? judgeName : "external");
     JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.eval().h2hTemplate(),
         "eval.head_to_head.template");
     List<SeedIft> held = new ArrayList<>();
@@ -59,20 +64,24 @@ public final class HeadToHeadStep implements Step {
     if (held.size() > c.eval().h2hMaxPrompts()) {
       held = held.subList(0, c.eval().h2hMaxPrompts());
     }
-    List<Row> asks = new ArrayList<>();
-    for (SeedIft s : held) {
-      asks.add(RowFactory.create(s.seedId(), s.prompt(), StableIds.seed(ctx.seed(), it, "h2h", s.seedId())));
-    }
-    var params = Generation.params(c.responses().sampling());
-    Map<String, Row> newAns = EvalSupport.complete(ctx, c, newModel, asks, params, NAME + "_new", r);
-    Map<String, Row> oldAns = EvalSupport.complete(ctx, c, oldModel, asks, params, NAME + "_old", r);
     boolean pairwise = template.kind() == JudgeTemplate.Kind.PAIRWISE;
-    int k = pairwise ? 1 : c.judge().samples();
+    // Pointwise: m answers per model, each model with its own seeds, and the mean of all their scores decides.
+    int m = pairwise ? 1 : e.h2hAnswers();
+    var params = Generation.params(c.responses().sampling());
+    Map<String, Row> newAns = EvalSupport.complete(ctx, c, newModel, answerAsks(ctx, it, held, newName, m), params,
+        NAME + "_new", r);
+    Map<String, Row> oldAns = EvalSupport.complete(ctx, c, oldModel, answerAsks(ctx, it, held, oldName, m), params,
+        NAME + "_old", r);
+    int k = pairwise ? 1 : c.judge().samples() * m;
     List<Row> judgeAsks = new ArrayList<>();
     for (SeedIft s : held) {
-      String a = newAns.get(s.seedId()).getString(1);
-      String b = oldAns.get(s.seedId()).getString(1);
+      String a = newAns.get(answerKey(s.seedId(), 0)).getString(1);
+      String b = oldAns.get(answerKey(s.seedId(), 0)).getString(1);
       for (int j = 0; j < k; j++) {
+        if (!pairwise) {
+          a = newAns.get(answerKey(s.seedId(), j / c.judge().samples())).getString(1);
+          b = oldAns.get(answerKey(s.seedId(), j / c.judge().samples())).getString(1);
+        }
         long seed = StableIds.seed(ctx.seed(), it, "h2h-judge", s.seedId(), j);
         if (pairwise) {
           judgeAsks.add(RowFactory.create(s.seedId() + "#ab", template.renderPairwise(s.prompt(), a, b), seed));
@@ -98,30 +107,33 @@ public final class HeadToHeadStep implements Step {
         unparsed += (ab.ok() ? 0 : 1) + (ba.ok() ? 0 : 1);
         outcome = Judging.bothOrders(ab.choice(), ba.choice()).firstScore();
       } else {
-        double[] m = new double[4]; // new sum, new n, old sum, old n
+        List<ScoreParser.Parsed> pn = new ArrayList<>();
+        List<ScoreParser.Parsed> po = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-          ScoreParser.Parsed pn = parser.parse(verdicts.get(s.seedId() + "#new" + j).getString(1));
-          ScoreParser.Parsed po = parser.parse(verdicts.get(s.seedId() + "#old" + j).getString(1));
-          unparsed += (pn.ok() ? 0 : 1) + (po.ok() ? 0 : 1);
-          if (pn.ok()) {
-            m[0] += pn.score();
-            m[1]++;
-          }
-          if (po.ok()) {
-            m[2] += po.score();
-            m[3]++;
-          }
+          pn.add(parser.parse(verdicts.get(s.seedId() + "#new" + j).getString(1)));
+          po.add(parser.parse(verdicts.get(s.seedId() + "#old" + j).getString(1)));
         }
-        outcome = m[1] == 0 || m[3] == 0 ? 0.5 : Math.signum(m[0] / m[1] - m[2] / m[3]) * 0.5 + 0.5;
+        Judging.Mean mn = Judging.mean(pn);
+        Judging.Mean mo = Judging.mean(po);
+        unparsed += 2L * k - mn.parsed() - mo.parsed();
+        outcome = !mn.scored() || !mo.scored() ? 0.5 : Math.signum(mn.value() - mo.value()) * 0.5 + 0.5;
       }
       outcomes.add(outcome);
-      String a = newAns.get(s.seedId()).getString(1);
-      String b = oldAns.get(s.seedId()).getString(1);
+      StringBuilder a = new StringBuilder();
+      StringBuilder b = new StringBuilder();
+      int na = 0;
+      int ob = 0;
+      for (int j = 0; j < m; j++) {
+        String x = newAns.get(answerKey(s.seedId(), j)).getString(1);
+        String y = oldAns.get(answerKey(s.seedId(), j)).getString(1);
+        a.append(j == 0 ? "" : " | ").append(x);
+        b.append(j == 0 ? "" : " | ").append(y);
+        na += BuiltinTasks.isCorrect(s.prompt(), x) ? 1 : 0;
+        ob += BuiltinTasks.isCorrect(s.prompt(), y) ? 1 : 0;
+      }
       Double truthOutcome = null;
       if (BuiltinTasks.parse(s.prompt()).isPresent()) {
-        boolean na = BuiltinTasks.isCorrect(s.prompt(), a);
-        boolean ob = BuiltinTasks.isCorrect(s.prompt(), b);
-        truthOutcome = na == ob ? 0.5 : na ? 1.0 : 0.0;
+        truthOutcome = na == ob ? 0.5 : na > ob ? 1.0 : 0.0;
         truth.add(truthOutcome);
       }
       samples.add(new EvalSample(ctx.runId(), it, label, NAME, s.seedId(), s.prompt(), newName + ": " + a + "\n"
@@ -135,6 +147,7 @@ public final class HeadToHeadStep implements Step {
     rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "ties", h.ties(), h.n(), null, null));
     rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "losses", h.losses(), h.n(), null, null));
     rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "judge_unparsed", unparsed, h.n(), null, null));
+    rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "tie_rate", h.tieRate(), h.n(), null, null));
     if (!truth.isEmpty()) {
       HeadToHead g = HeadToHead.ofOutcomes(truth);
       rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "truth_win_rate", g.winRate(), g.n(),
@@ -142,7 +155,23 @@ public final class HeadToHeadStep implements Step {
     }
     EvalSupport.write(ctx, it, EVALUATION, List.of(NAME), rows, samples, r);
     r.count("prompts", held.size()).count("wins", h.wins()).count("ties", h.ties()).count("losses", h.losses());
-    return ctx.done(String.format("%s: %d wins, %d ties, %d losses (win rate %.3f, 95%% CI %.3f-%.3f)", label,
-        h.wins(), h.ties(), h.losses(), h.winRate(), h.ci().low(), h.ci().high()));
+    return ctx.done(String.format("%s (%s): %d wins, %d ties, %d losses (win rate %.3f, 95%% CI %.3f-%.3f)",
+        label, judgeName, h.wins(), h.ties(), h.losses(), h.winRate(), h.ci().low(), h.ci().high()));
+  }
+
+  /** m sampled answers per prompt for one model, seeded by the model's name (the two models sample apart). */
+  private static List<Row> answerAsks(StepContext ctx, int it, List<SeedIft> held, String model, int m) {
+    List<Row> asks = new ArrayList<>();
+    for (SeedIft s : held) {
+      for (int j = 0; j < m; j++) {
+        asks.add(RowFactory.create(answerKey(s.seedId(), j), s.prompt(),
+            StableIds.seed(ctx.seed(), it, "h2h", model, s.seedId(), j)));
+      }
+    }
+    return asks;
+  }
+
+  private static String answerKey(String seedId, int j) {
+    return seedId + "#a" + j;
   }
 }

@@ -50,6 +50,9 @@ public final class TestConf {
         "eval.judge.max_groups=6",
         "eval.task_accuracy.max_prompts=12",
         "eval.head_to_head.max_prompts=6",
+        "eval.head_to_head.answers=2",
+        "eval.judge.truth_prompts=6",
+        "eval.judge.truth_answers=2",
         "engine.batch_size=16"));
     all.addAll(List.of(sets));
     return all;

@@ -1,0 +1,118 @@
+package io.srlm.steps;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.eval.Interval;
+import io.srlm.eval.TruthAuc;
+import io.srlm.pipeline.StepContext;
+import io.srlm.pipeline.StepResult;
+import io.srlm.prompting.JudgeTemplate;
+import io.srlm.prompting.Judging;
+import io.srlm.prompting.ScoreParser;
+import io.srlm.seed.BuiltinTasks;
+import io.srlm.tables.Catalogue;
+import io.srlm.tables.EvalSample;
+import io.srlm.tables.EvaluationRow;
+import io.srlm.tables.SeedIft;
+import io.srlm.util.StableIds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Does the judge separate right from wrong on the model's own answers? The model samples eval.judge.truth_answers
+ * answers (responses.* sampling) to the first eval.judge.truth_prompts held-out seed prompts the built-in checker
+ * knows, judges each judge.samples times with judge.template, and {@link TruthAuc} compares the mean scores of its
+ * right and wrong answers within each prompt. Rows (evaluation judge): own_answer_auc (n = pairs, with a 95%
+ * bootstrap interval over prompts), own_answer_auc_prompts, own_answer_accuracy, own_answer_mean_score_right and
+ * _wrong; samples of kind {@link #KIND}.
+ */
+final class OwnAnswerAuc {
+  static final String KIND = "judge_own";
+
+  private OwnAnswerAuc() {}
+
+  record Out(List<EvaluationRow> rows, List<EvalSample> samples) {}
+
+  static Out run(StepContext ctx, SrlmConfig c, int it, String modelName, String model, String evaluation,
+      StepResult.Builder r) {
+    EftSettings e = EftSettings.of(c);
+    List<EvaluationRow> rows = new ArrayList<>();
+    List<EvalSample> samples = new ArrayList<>();
+    JudgeTemplate judge = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
+    if (e.truthPrompts() == 0 || judge.kind() != JudgeTemplate.Kind.POINTWISE) {
+      return new Out(rows, samples);
+    }
+    List<SeedIft> held = new ArrayList<>();
+    for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
+      if (s.split().equals("heldout") && BuiltinTasks.parse(s.prompt()).isPresent()) {
+        held.add(s);
+      }
+    }
+    held.sort((a, b) -> a.seedId().compareTo(b.seedId()));
+    held = held.subList(0, Math.min(held.size(), e.truthPrompts()));
+    List<Row> asks = new ArrayList<>();
+    for (SeedIft s : held) {
+      for (int j = 0; j < e.truthAnswers(); j++) {
+        asks.add(RowFactory.create(s.seedId() + "#" + j, s.prompt(), StableIds.seed(ctx.seed(), it, "own-auc",
+            s.seedId(), j)));
+      }
+    }
+    Map<String, Row> answers = EvalSupport.complete(ctx, c, model, asks, Generation.params(c.responses()
+        .sampling()), "judge_own_answers", r);
+    int k = c.judge().samples();
+    List<Row> judgeAsks = new ArrayList<>();
+    for (Row a : asks) {
+      String key = a.getString(0);
+      for (int j = 0; j < k; j++) {
+        judgeAsks.add(RowFactory.create(key + "#" + j, judge.renderPointwise(a.getString(1),
+            answers.get(key).getString(1)), StableIds.seed(ctx.seed(), it, "own-auc-judge", key, j)));
+      }
+    }
+    Map<String, Row> verdicts = EvalSupport.complete(ctx, c, model, judgeAsks, Generation.params(c.judge()
+        .sampling()), "judge_own_scores", r);
+    ScoreParser parser = judge.parser();
+    List<TruthAuc.Scored> scored = new ArrayList<>();
+    long right = 0;
+    double sumRight = 0;
+    double sumWrong = 0;
+    long nRight = 0;
+    long nWrong = 0;
+    for (Row a : asks) {
+      String key = a.getString(0);
+      String text = answers.get(key).getString(1);
+      boolean ok = BuiltinTasks.isCorrect(a.getString(1), text);
+      right += ok ? 1 : 0;
+      List<ScoreParser.Parsed> ks = new ArrayList<>();
+      for (int j = 0; j < k; j++) {
+        ks.add(parser.parse(verdicts.get(key + "#" + j).getString(1)));
+      }
+      Double mean = Judging.mean(ks).value();
+      if (mean != null) {
+        sumRight += ok ? mean : 0;
+        nRight += ok ? 1 : 0;
+        sumWrong += ok ? 0 : mean;
+        nWrong += ok ? 0 : 1;
+      }
+      String promptId = key.substring(0, key.lastIndexOf('#'));
+      scored.add(new TruthAuc.Scored(promptId, ok, mean));
+      samples.add(new EvalSample(ctx.runId(), it, modelName, KIND, key, a.getString(1), text, mean,
+          ok ? 1.0 : 0.0, mean == null ? "unparsed" : "ok"));
+    }
+    TruthAuc auc = TruthAuc.of(scored);
+    Interval ci = TruthAuc.bootstrap95(scored, 1000, StableIds.seed(ctx.seed(), it, "own-auc-bootstrap"));
+    rows.add(new EvaluationRow(ctx.runId(), it, modelName, evaluation, "own_answer_auc", auc.auc(), auc.pairs(),
+        ci == null ? null : ci.low(), ci == null ? null : ci.high()));
+    rows.add(new EvaluationRow(ctx.runId(), it, modelName, evaluation, "own_answer_auc_prompts", auc.prompts(),
+        held.size(), null, null));
+    rows.add(new EvaluationRow(ctx.runId(), it, modelName, evaluation, "own_answer_accuracy",
+        asks.isEmpty() ? Double.NaN : (double) right / asks.size(), asks.size(), null, null));
+    rows.add(new EvaluationRow(ctx.runId(), it, modelName, evaluation, "own_answer_mean_score_right",
+        nRight == 0 ? Double.NaN : sumRight / nRight, nRight, null, null));
+    rows.add(new EvaluationRow(ctx.runId(), it, modelName, evaluation, "own_answer_mean_score_wrong",
+        nWrong == 0 ? Double.NaN : sumWrong / nWrong, nWrong, null, null));
+    r.count("own_answer_pairs", auc.pairs());
+    return new Out(rows, samples);
+  }
+}
