@@ -30,10 +30,10 @@ class RecipeVariantsTest {
         + "pairwise, template = pairwise-ab }}, {type = external_reward_dpo, judge { model = \"/models/judge\" }}]");
     List<SrlmConfig.Stage> s = c.loop().stages();
     assertThat(s).extracting(SrlmConfig.Stage::iteration).containsExactly(0, 1, 2, 3, 4, 5);
-    // The tiny profile turns on model-written EFT: build_eft and train_eft follow train_sft.
-    assertThat(names(s.get(0))).containsExactly("seed", "base_model", "train_sft", "build_eft", "train_eft");
-    assertThat(names(load("loop.stages=[sft]", "eft.enabled=false").loop().stages().get(0)))
-        .containsExactly("seed", "base_model", "train_sft");
+    // Model-written EFT is opt-in: off in the tiny profile; with eft.enabled build_eft and train_eft follow train_sft.
+    assertThat(names(s.get(0))).containsExactly("seed", "base_model", "train_sft");
+    assertThat(names(load("loop.stages=[sft]", "eft.enabled=true").loop().stages().get(0)))
+        .containsExactly("seed", "base_model", "train_sft", "build_eft", "train_eft");
     assertThat(names(s.get(1))).containsExactly("generate_prompts", "sample_responses", "judge_responses",
         "build_pairs", "train_dpo");
     assertThat(names(s.get(2))).containsExactly("spin_generate", "build_spin_pairs", "train_dpo");
