@@ -32,8 +32,6 @@ import org.apache.spark.sql.RowFactory;
  * step are replaced. Held-out prompts are never used.
  */
 public final class BuildEftStep implements Step {
-  public static final String NAME = "build_eft";
-
   @Override
   public StepResult run(StepContext ctx) {
     SrlmConfig c = ctx.settings();
@@ -61,7 +59,7 @@ public final class BuildEftStep implements Step {
       }
     }
     Map<String, Row> answers = EvalSupport.complete(ctx, c, model, asks, Generation.params(c.responses()
-        .sampling()), NAME + "_answers", r);
+        .sampling()), ctx.step() + "_answers", r);
     List<ModelEft.Group> groups = new ArrayList<>();
     long correct = 0;
     long unranked = 0;
@@ -106,7 +104,7 @@ public final class BuildEftStep implements Step {
       }
     }
     Map<String, Row> verdicts = EvalSupport.complete(ctx, c, model, judgeAsks, Generation.params(c.judge()
-        .sampling()), NAME + "_judge", r);
+        .sampling()), ctx.step() + "_judge", r);
     List<SeedEft> rows = new ArrayList<>();
     Map<ModelEft.Outcome, Long> outcomes = new EnumMap<>(ModelEft.Outcome.class);
     long ownAgreed = 0;

@@ -15,6 +15,7 @@ import io.srlm.tables.EvaluationRow;
 import io.srlm.tables.SeedIft;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -75,10 +76,9 @@ final class OwnAnswerAuc {
     ScoreParser parser = judge.parser();
     List<TruthAuc.Scored> scored = new ArrayList<>();
     long right = 0;
-    double sumRight = 0;
-    double sumWrong = 0;
-    long nRight = 0;
-    long nWrong = 0;
+    // The mean judge score of the right answers and of the wrong ones (answers with a score only).
+    DoubleSummaryStatistics rightScores = new DoubleSummaryStatistics();
+    DoubleSummaryStatistics wrongScores = new DoubleSummaryStatistics();
     for (Row a : asks) {
       String key = a.getString(0);
       String text = answers.get(key).getString(1);
@@ -90,10 +90,7 @@ final class OwnAnswerAuc {
       }
       Double mean = Judging.mean(ks).value();
       if (mean != null) {
-        sumRight += ok ? mean : 0;
-        nRight += ok ? 1 : 0;
-        sumWrong += ok ? 0 : mean;
-        nWrong += ok ? 0 : 1;
+        (ok ? rightScores : wrongScores).accept(mean);
       }
       String promptId = key.substring(0, key.lastIndexOf('#'));
       scored.add(new TruthAuc.Scored(promptId, ok, mean));
@@ -109,10 +106,14 @@ final class OwnAnswerAuc {
     rows.add(new EvaluationRow(ctx.runId(), it, modelName, evaluation, "own_answer_accuracy",
         asks.isEmpty() ? Double.NaN : (double) right / asks.size(), asks.size(), null, null));
     rows.add(new EvaluationRow(ctx.runId(), it, modelName, evaluation, "own_answer_mean_score_right",
-        nRight == 0 ? Double.NaN : sumRight / nRight, nRight, null, null));
+        meanOrNaN(rightScores), rightScores.getCount(), null, null));
     rows.add(new EvaluationRow(ctx.runId(), it, modelName, evaluation, "own_answer_mean_score_wrong",
-        nWrong == 0 ? Double.NaN : sumWrong / nWrong, nWrong, null, null));
+        meanOrNaN(wrongScores), wrongScores.getCount(), null, null));
     r.count("own_answer_pairs", auc.pairs());
     return new Out(rows, samples);
+  }
+
+  private static double meanOrNaN(DoubleSummaryStatistics s) {
+    return s.getCount() == 0 ? Double.NaN : s.getAverage();
   }
 }

@@ -17,21 +17,19 @@ import java.util.Map;
  * M1 as parent; it counts the model-written EFT rows). Checkpoints apart from train_sft's.
  */
 public final class TrainEftStep implements Step {
-  public static final String NAME = "train_eft";
-
   @Override
   public StepResult run(StepContext ctx) {
-    SrlmConfig c = ctx.settings();
-    EftSettings e = EftSettings.of(c);
-    StepResult.Builder r = ctx.result();
     ModelRow m1 = Models.require(ctx, Models.name(1));
+    SrlmConfig c = ctx.settings();
+    StepResult.Builder r = ctx.result();
+    // sft.* with eft.epochs epochs (and no max_steps).
     SrlmConfig.Train s = c.sft();
-    SrlmConfig.Train conf = new SrlmConfig.Train(s.finetune(), e.epochs(), 0, s.batchSize(), s.gradAccum(),
+    SrlmConfig.Train conf = new SrlmConfig.Train(s.finetune(), EftSettings.of(c).epochs(), 0, s.batchSize(), s.gradAccum(),
         s.learningRate(), s.minLearningRateRatio(), s.weightDecay(), s.warmupSteps(), s.schedule(), s.maxGradNorm(),
         s.maxSeqLen(), s.onOverlong(), s.evalEvery(), s.checkpointEvery(), s.logEvery());
     // Its own storage name: executors cache models by location, and train_sft's M1 stays as the parent.
-    SftTraining.Done d = SftTraining.train(ctx, m1.path(), conf, ctx.stageId() + "." + NAME, "sft_eft",
-        StableIds.seed(ctx.seed(), ctx.stageId(), NAME), Models.name(1) + "-eft");
+    SftTraining.Done d = SftTraining.train(ctx, m1.path(), conf, ctx.stepId(), "sft_eft",
+        StableIds.seed(ctx.seed(), ctx.stageId(), ctx.step()), Models.name(1) + "-eft");
     TrainResult res = d.result();
     Map<String, Double> summary = new LinkedHashMap<>(m1.summary() == null ? Map.of() : m1.summary());
     res.lastTrain().forEach((k, v) -> summary.put("eft_train_" + k, v));
