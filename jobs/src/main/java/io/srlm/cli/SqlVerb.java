@@ -4,9 +4,12 @@ import io.srlm.pipeline.RunContext;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.TableDef;
 import io.srlm.util.Json;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -46,8 +49,9 @@ final class SqlVerb extends SparkVerb {
 
   private int query(RunContext ctx) {
     // With --run-id, the named marker :run_id is bound (as in the notebooks): WHERE run_id = :run_id.
-    Dataset<Row> df = ctx.runId().isEmpty() || !query.contains(":run_id") ? ctx.spark().sql(query)
-        : ctx.spark().sql(query, Map.of("run_id", (Object) ctx.runId()));
+    String q = absoluteDeltaPaths(query);
+    Dataset<Row> df = ctx.runId().isEmpty() || !q.contains(":run_id") ? ctx.spark().sql(q)
+        : ctx.spark().sql(q, Map.of("run_id", (Object) ctx.runId()));
     if (json) {
       for (Row r : df.limit(limit).collectAsList()) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -66,6 +70,26 @@ final class SqlVerb extends SparkVerb {
       System.out.print(df.showString(limit, 60, false));
     }
     return 0;
+  }
+
+  private static final Pattern DELTA_PATH = Pattern.compile("(?i)\\bdelta\\.`([^`]+)`");
+
+  /**
+   * Delta's catalog takes {@code delta.`path`} as a table only when the path is absolute (a relative one fails with
+   * UNSUPPORTED_DATASOURCE_FOR_DIRECT_QUERY), so relative local paths are made absolute against the working
+   * folder, as a shell user means them. Paths with a scheme (s3a://, dbfs:/, file:) are left as written.
+   */
+  static String absoluteDeltaPaths(String sql) {
+    Matcher m = DELTA_PATH.matcher(sql);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String path = m.group(1);
+      String abs = path.contains(":") || path.startsWith("/") ? path
+          : Path.of(path).toAbsolutePath().normalize().toString();
+      m.appendReplacement(out, Matcher.quoteReplacement("delta.`" + abs + "`"));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   /** Every catalogue table as a temporary view of its current version. */

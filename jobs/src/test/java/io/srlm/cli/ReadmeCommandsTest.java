@@ -40,16 +40,11 @@ class ReadmeCommandsTest {
   @Test
   void theReadmesInspectionCommandsRunAsPrinted() throws Exception {
     List<List<String>> commands = readmeCommands();
-    assertThat(commands).as("README inspection commands").hasSizeGreaterThanOrEqualTo(4);
+    assertThat(commands).as("README inspection commands").hasSizeGreaterThanOrEqualTo(5);
     Files.createSymbolicLink(cwd.resolve("conf"), TestConf.repoRoot().resolve("conf"));
     writeDemoTables(cwd.resolve("srlm-data/tables"));
     for (List<String> cmd : commands) {
       Result r = srlm(cmd.subList(1, cmd.size()));
-      if (KNOWN_BROKEN.stream().anyMatch(k -> String.join(" ", cmd).contains(k))) {
-        // Still broken: when this fails, the command works; remove it from KNOWN_BROKEN.
-        assertThat(r.exit()).as(String.join(" ", cmd) + " is listed as broken but now works").isNotZero();
-        continue;
-      }
       assertThat(r.exit()).as(String.join(" ", cmd) + " exits 0; output:\n" + r.output()).isZero();
       assertThat(r.output()).as(String.join(" ", cmd)).doesNotContain("error: ");
       if (cmd.get(1).equals("tables")) {
@@ -57,13 +52,6 @@ class ReadmeCommandsTest {
       }
     }
   }
-
-  /**
-   * README commands that fail today (found by this test, 2026-12-04, not yet fixed): a direct query on a Delta path
-   * ({@code delta.`srlm-data/tables/...` VERSION AS OF n}) fails in the sql verb with
-   * UNSUPPORTED_DATASOURCE_FOR_DIRECT_QUERY.
-   */
-  static final List<String> KNOWN_BROKEN = List.of("FROM delta.`");
 
   /** The bin/srlm tables and sql lines of the README's "Tables and querying them" block, split as bash would. */
   static List<List<String>> readmeCommands() throws IOException {
