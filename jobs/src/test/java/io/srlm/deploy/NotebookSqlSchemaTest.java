@@ -144,7 +144,7 @@ class NotebookSqlSchemaTest {
             "host-b"),
         new RunStep(RUN, "s01.train_dpo", 1, "self_reward_dpo", "train_dpo", "x4", "running", t0 + 9500, null,
             Map.of("preference_pairs", 1L), Map.of(), Map.of(), null, "cfg", "host-b")));
-    store.append(Catalogue.RUN_CONFIG, List.of(new RunConfig(RUN, "cfg", "{\"loop\":{\"iterations\":3}}", t0)));
+    store.append(Catalogue.RUN_CONFIG, List.of(new RunConfig(RUN, "cfg", "{\"loop.iterations\":\"3\"}", t0)));
     store.append(Catalogue.EVALUATIONS, List.of(
         new EvaluationRow(RUN, 1, "M2", "head_to_head", "win_rate", 0.6, 10, 0.3, 0.85),
         new EvaluationRow(RUN, 1, "M2", "judge", "pairwise_accuracy", 0.7, 20, null, null)));
