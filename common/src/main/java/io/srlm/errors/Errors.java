@@ -244,6 +244,26 @@ public final class Errors {
     return error(ErrorCode.MODEL, "Cannot use model: " + problem, fix, cause, "model", dir);
   }
 
+  /**
+   * A tensor the architecture needs is missing from the loaded weights or has another shape. The engine does not
+   * know the folder it came from: the loader adds it with {@link #inModel}.
+   */
+  public static SrlmException weightsMismatch(String tensor, String problem) {
+    return error(ErrorCode.MODEL, "Cannot use model: tensor " + tensor + " " + problem,
+        "the checkpoint does not match config.json; re-export the model", "tensor", tensor);
+  }
+
+  /** {@code e} naming the model folder {@code dir} when it is a {@link #weightsMismatch}; else {@code e} itself. */
+  public static RuntimeException inModel(RuntimeException e, String dir) {
+    if (e instanceof SrlmException se && se.code() == ErrorCode.MODEL && se.context().containsKey("tensor")
+        && !se.context().containsKey("model")) {
+      return error(ErrorCode.MODEL, "Cannot use model " + dir + ": tensor " + se.context().get("tensor")
+          + " does not match config.json", "check that the checkpoint matches config.json; " + se.getMessage(), se,
+          "model", dir, "tensor", se.context().get("tensor"));
+    }
+    return e;
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // Generation, judging, training, runs
   // ---------------------------------------------------------------------------------------------------------

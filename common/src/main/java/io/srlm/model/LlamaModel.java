@@ -264,12 +264,11 @@ public final class LlamaModel implements AutoCloseable {
     for (Map.Entry<String, Shape> e : expected.entrySet()) {
       NDArray a = weights.get(e.getKey());
       if (a == null) {
-        throw Errors.model("(weights)", "tensor " + e.getKey() + " is missing",
-            "the checkpoint does not match config.json (" + arch.modelType() + "); re-export the model");
+        throw Errors.weightsMismatch(e.getKey(), "is missing (model_type " + arch.modelType() + ")");
       }
       if (!a.getShape().equals(e.getValue())) {
-        throw Errors.model("(weights)", "tensor " + e.getKey() + " has shape " + a.getShape() + ", config.json "
-            + "implies " + e.getValue(), "the checkpoint does not match config.json; re-export the model");
+        throw Errors.weightsMismatch(e.getKey(), "has shape " + a.getShape() + ", config.json implies "
+            + e.getValue());
       }
     }
   }

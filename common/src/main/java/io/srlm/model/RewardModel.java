@@ -83,10 +83,7 @@ public final class RewardModel implements AutoCloseable {
     } catch (RuntimeException e) {
       manager.close();
       tok.close();
-      if (e instanceof io.srlm.errors.SrlmException se && se.getMessage().contains("(weights)")) {
-        throw Errors.model(dir.toString(), se.getMessage(), "check that the checkpoint matches config.json", se);
-      }
-      throw e;
+      throw Errors.inModel(e, dir.toString());
     }
   }
 
