@@ -99,14 +99,18 @@ class LoopEndToEndTest {
   void interruptedRunsResumeToTheSameTablesAndModel() throws Exception {
     String root = "resumed";
     Path tables = dir.resolve(root).resolve("tables");
-    killDriverWhen(root, tables, "s00.self_reward_dpo.sample_responses", "running", 3_000);
+    // Inside the Spark step, without racing it: the step's tasks hold (debug.hold_stage) until the SIGKILL.
+    Path held = Files.createDirectories(dir.resolve(root + "-held"));
+    killDriverWhen(root, tables, () -> heldTasks(held) > 0, "s00.self_reward_dpo.sample_responses tasks held", 0,
+        "debug.hold_stage=sample_responses", "debug.hold_dir=" + held);
     RunContext stopping = RunContext.open(LocalSpark.session(),
         config(root, "debug.stop_after_step=s00.self_reward_dpo.judge_responses"), false, false);
     // The SIGKILL left its step marked running, never ended: the ledger saw it die.
     assertThat(stopping.ledger().steps()).anyMatch(s -> s.stepId().equals("s00.self_reward_dpo.sample_responses")
         && s.status().equals("running"));
     assertThatThrownBy(() -> LoopRunner.run(stopping)).isInstanceOf(LoopRunner.Stopped.class);
-    killDriverWhen(root, tables, "s01.self_reward_dpo.judge_responses", "succeeded", 0);
+    killDriverWhen(root, tables, () -> stepIs(tables, "s01.self_reward_dpo.judge_responses", "succeeded"),
+        "s01.self_reward_dpo.judge_responses succeeded", 0);
     RunContext halting = RunContext.open(LocalSpark.session(), config(root, "debug.halt_after_steps=2"), false,
         false);
     assertThatThrownBy(() -> LoopRunner.run(halting)).isInstanceOf(TrainSpec.Halted.class);
@@ -120,9 +124,9 @@ class LoopEndToEndTest {
   }
 
   /** Starts `srlm loop` in a child JVM and SIGKILLs it once the runs table shows {@code stepId} in {@code status}. */
-  private void killDriverWhen(String root, Path tables, String stepId, String status, long afterMs)
-      throws Exception {
-    Path log = dir.resolve(root + "-driver-" + stepId + ".log");
+  private void killDriverWhen(String root, Path tables, java.util.function.BooleanSupplier reached, String what,
+      long afterMs, String... sets) throws Exception {
+    Path log = dir.resolve(root + "-driver-" + what.replace(' ', '_') + ".log");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     java.util.Properties jvm = new java.util.Properties();
     try (var in = Files.newInputStream(TestConf.repoRoot().resolve("conf/jvm.properties"))) {
@@ -132,17 +136,17 @@ class LoopEndToEndTest {
     cmd.addAll(List.of("-Xmx2g", "-Dai.djl.offline=true", "-Dspark.ui.enabled=false", "-cp",
         System.getProperty("java.class.path"), "io.srlm.cli.Srlm", "loop", "--conf-dir",
         TestConf.repoRoot().resolve("conf").toString(), "-p", TestConf.PROFILES));
-    for (String set : TestConf.loopOverrides(dir.resolve(root), extra(root))) {
+    for (String set : TestConf.loopOverrides(dir.resolve(root), extra(root, sets))) {
       cmd.add("--set");
       cmd.add(set);
     }
     Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       long deadline = System.nanoTime() + 600_000_000_000L;
-      while (!stepIs(tables, stepId, status)) {
+      while (!reached.getAsBoolean()) {
         if (!driver.isAlive() || System.nanoTime() > deadline) {
-          throw new AssertionError("the driver " + (driver.isAlive() ? "did not reach " : "exited before ") + stepId
-              + " " + status + "; its log " + log + " ends:\n" + tail(log));
+          throw new AssertionError("the driver " + (driver.isAlive() ? "did not reach " : "exited before ") + what
+              + "; its log " + log + " ends:\n" + tail(log));
         }
         Thread.sleep(500);
       }
@@ -150,6 +154,14 @@ class LoopEndToEndTest {
       assertThat(driver.isAlive()).as("driver still running when killed").isTrue();
     } finally {
       driver.destroyForcibly().waitFor(); // SIGKILL
+    }
+  }
+
+  private static long heldTasks(Path holdDir) {
+    try (var files = Files.list(holdDir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".held")).count();
+    } catch (java.io.IOException e) {
+      return 0;
     }
   }
 
