@@ -2,13 +2,14 @@ package io.srlm.spark;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
+import io.srlm.tables.AtomicLocalLogStore;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds the SparkSession for an entry point (CLI verb or job main). Library code never creates sessions; it
- * receives one. Delta's extension and catalog are always set; {@code spark.conf} passes through; {@code
+ * receives one. Delta's extension, catalog and local log store ({@link #DELTA_CONF}) are always set; {@code spark.conf} passes through; {@code
  * storage.s3} becomes {@code spark.hadoop.fs.s3a.*}.
  */
 public final class SparkSessions {
@@ -16,6 +17,16 @@ public final class SparkSessions {
       "server-side-encryption.key", "encryption.key"};
 
   private SparkSessions() {}
+
+  /**
+   * What every srlm session sets for Delta (before {@code spark.conf}, which may override it): the SQL extension and
+   * catalog, and {@link AtomicLocalLogStore} for {@code file:} tables, so that two drivers writing one local table
+   * cannot both commit the same version (Delta's default local log store is atomic within one JVM only).
+   */
+  public static final Map<String, String> DELTA_CONF = Map.of(
+      "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+      "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+      AtomicLocalLogStore.SPARK_KEY, AtomicLocalLogStore.class.getName());
 
   public static SparkSession create(SrlmConfig cfg) {
     return create(cfg, false);
@@ -44,8 +55,11 @@ public final class SparkSessions {
       b.master(LOCAL_MASTER);
       b.config("spark.ui.enabled", "false");
     }
-    b.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
-    b.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    DELTA_CONF.forEach((k, v) -> {
+      if (System.getProperty(k) == null) { // spark-submit's --conf arrives as a system property: the user's wins
+        b.config(k, v);
+      }
+    });
     for (Map.Entry<String, String> e : hadoopS3(cfg.storage()).entrySet()) {
       b.config("spark.hadoop." + e.getKey(), e.getValue());
     }

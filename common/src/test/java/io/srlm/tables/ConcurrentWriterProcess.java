@@ -26,6 +26,12 @@ public final class ConcurrentWriterProcess {
       System.exit(0);
     } catch (Throwable e) {
       e.printStackTrace();
+      StringBuilder chain = new StringBuilder("WRITER_FAILED:");
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        chain.append(" <- ").append(c);
+      }
+      System.out.println(chain); // last, on one line: the test's message quotes it whole
+      System.out.flush();
       System.exit(1);
     }
   }

@@ -96,7 +96,8 @@ class ConcurrentWritersTest {
     try {
       boolean done = p.waitFor(20, TimeUnit.MINUTES);
       assertThat(done).as("writer " + me + " finished; its log ends:\n" + ChildJvm.tail(log, 40)).isTrue();
-      assertThat(p.exitValue()).as("writer " + me + " exit code; its log ends:\n" + ChildJvm.tail(log, 60))
+      assertThat(p.exitValue()).as("writer " + me + " exit code; it failed with " + ChildJvm.tail(log, 1)
+          + "\nits log ends:\n" + ChildJvm.tail(log, 60))
           .isZero();
     } finally {
       p.destroyForcibly().waitFor();

@@ -25,11 +25,9 @@ public final class LocalSpark implements BeforeAllCallback {
 
   public static synchronized SparkSession session() {
     if (session == null) {
-      session = SparkSession.builder()
-          .master("local[2,4]")
-          .appName("srlm-tests")
-          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+      SparkSession.Builder b = SparkSession.builder().master("local[2,4]").appName("srlm-tests");
+      io.srlm.spark.SparkSessions.DELTA_CONF.forEach(b::config);
+      session = b
           .config("spark.sql.shuffle.partitions", "2")
           .config("spark.default.parallelism", "2")
           .config("spark.ui.enabled", "false")
