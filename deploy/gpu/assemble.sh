@@ -88,7 +88,7 @@ for j in "$G"/lib/jna-[0-9]*.jar; do [[ -f $j ]] && slim "$j" '/com/sun/jna/linu
 for j in "$G"/lib/tokenizers-[0-9]*.jar; do [[ -f $j ]] && slim "$j" '/native/lib/linux-x86_64(/|$)' '/native/lib/[^/]+$'; done
 
 # --- the JRE: java.desktop because jinjava (chat templates) uses java.beans ------------------------------------------
-MODS=java.base,java.logging,java.management,jdk.unsupported,java.desktop
+MODS=java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.desktop
 ((SPARK)) && MODS=$MODS,java.security.jgss,jdk.management,java.instrument,java.compiler,jdk.jdwp.agent,java.net.http
 # java.beans needs none of java.desktop's AWT/sound/image natives: leaving them out keeps .gpu/ under the limit
 AWT=$(printf '**/lib%s.so,' awt awt_xawt awt_headless fontmanager freetype javajpeg jsound lcms mlib_image splashscreen)

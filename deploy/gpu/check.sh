@@ -12,9 +12,14 @@
 #   b jni         DJL 0.32.0's JNI library built against the machine's pip torch (jni-build.log), in the background
 #   c models      srlm's tiny model; random stories15M- and TinyLlama-1.1B-shaped Llama dirs with its tokenizer and
 #                 HF transformers' fp32 reference rows (hf_models.py)
+#   s sampling    issue 15's table: `srlm bench engine --model DIR --device cuda --dtype f16` (batch 1 and 32, 128 new
+#                 tokens, T=0.7/top-p 0.9 and greedy; peak memory at 32 x 256) vs HF transformers' generate() on the
+#                 same dirs (hf_generate_bench.py); sampling.md (sampling_table.py)
+#   f dpo         DPO seconds per step: `srlm bench train --model DIR` (stories15M shape) vs PyTorch on the same
+#                 weights (torch_dpo_ref.py)
 #   d parity      `srlm generate --temperature 0` and `srlm score` on cuda in f32 vs HF's rows (compare.py parity)
-#   e bench       `srlm bench engine` and `srlm bench train` with --device cuda (throughput and memory tables)
-#   f dpo         DPO seconds per step: `srlm bench train --model DIR` vs PyTorch on the same weights (torch_dpo_ref.py)
+#   e train       `srlm bench train --device cuda` on the TinyLlama-1.1B-shaped dir (SFT/DPO, full/LoRA), then
+#                 PyTorch's DPO on it
 #   g loop        one self-reward iteration on local[2], run with engine.device = auto (cuda) and cpu, same config
 #                 (f32); ids and texts compared table by table (compare.py tables), placements from the executor
 #                 log. Needs Spark's jars: SRLM_SPARK_JARS=DIR, or a pip pyspark 3.5.x; skipped (and said so) otherwise.
@@ -22,7 +27,8 @@
 # Environment: OUT, GPU_BUDGET_S (default 540), GPU_WORK (scratch), GPU_MODELS (default "stories15m tinyllama"),
 # GPU_LOOP_S (seconds per loop run, default 400), GPU_LOOP_SFT_STEPS (SFT steps of the loop's M1, default 640: fewer
 # leave a tiny model that writes no acceptable prompt), GPU_LOOP_BASE (model.base of the loop, e.g. an SFT'd tiny
-# model), GPU_PHASES (default "c d e f g").
+# model), GPU_PHASES (default "c s f d e g": the order they run in, most wanted first), GPU_S_DTYPE/GPU_S_NEW/GPU_S_MEM_NEW
+# (sampling phase: f16, 128, 256), GPU_TRAIN_MODELS (phase e: tinyllama).
 # No `set -e`: a failing phase must leave the others and the summary.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 D=$ROOT/deploy/gpu
@@ -97,7 +103,9 @@ PY
   fi
   { date -u; uname -a; nproc; free -g | head -2; java -version 2>&1 | head -1
     python3 -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'
-    nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; } > "$OUT/facts.log" 2>&1
+    nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
+    python3 -c 'import pyspark; print("pyspark", pyspark.__version__)' 2>&1 | tail -1
+    python3 -c 'import peft; print("peft", peft.__version__)' 2>&1 | tail -1; } > "$OUT/facts.log" 2>&1
   status a "$( ((TORCH)) && echo "torch $PTV $FLAVOR" || echo "no torch")" \
     "$(nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2> /dev/null | head -1 | grep . || echo "no GPU")"
 }
@@ -130,9 +138,7 @@ phase_models() {
   box 120 srlm tiny --profile tiny --out "$W/tiny" > "$OUT/tiny.log" 2>&1 ||
     { status c FAILED "srlm tiny (tiny.log)"; return 1; }
   if ((TORCH)); then
-    local dev=cuda
-    ((REHEARSE)) && dev=cpu
-    box 200 python3 "$D/hf_models.py" "$W" --tokenizer-from "$W/tiny" --only "${MODELS// /,}" --device $dev \
+    box 200 python3 "$D/hf_models.py" "$W" --tokenizer-from "$W/tiny" --only "${MODELS// /,}" --device $TDEV \
       > "$OUT/hf_models.log" 2>&1 || status c FAILED "hf_models.py (hf_models.log)"
   fi
   status c ok "tiny model$( ((TORCH)) && echo " + $MODELS")"
@@ -165,11 +171,41 @@ phase_parity() {
   status d "$(grep -c '| ok |' "$OUT/parity.md") ok" "parity.md"
 }
 
+# s: issue 15's sampling table: srlm bench engine on the same HF dirs HF transformers generates from (f16, batch 1
+# and 32, T=0.7/top-p 0.9 and greedy), srlm's peak memory at batch 32 x 256 new tokens, HF's own figures.
+phase_sampling() {
+  local m ok=0 n=0 src
+  for m in $MODELS; do
+    n=$((n + 1))
+    src=(--models tiny --model "$W/$m")
+    [[ -d $W/$m ]] || src=(--models "$m") # rehearsal without torch: bench's own random weights of that shape
+    box 200 srlm bench engine "${src[@]}" --device "$DEV" --dtype "$S_DTYPE" --batch-sizes 1,32 --new-tokens "$S_NEW" \
+      --prompt-tokens 16 --long-tokens 0 --no-thread-compare --matmul-size 2048 --reps 3 --format markdown \
+      --out "$OUT/bench-$m" > "$OUT/bench-$m.log" 2>&1 && ok=$((ok + 1))
+    box 120 srlm bench engine "${src[@]}" --device "$DEV" --dtype "$S_DTYPE" --batch-sizes 32 --new-tokens "$S_MEM_NEW" \
+      --prompt-tokens 16 --long-tokens 0 --no-thread-compare --matmul-size 256 --reps 1 --warmup 1 --format markdown \
+      --out "$OUT/bench-mem-$m" > "$OUT/bench-mem-$m.log" 2>&1
+    if ((TORCH)) && [[ -d $W/$m ]]; then
+      box 150 python3 "$D/hf_generate_bench.py" "$W/$m" "$OUT/hf-gen-$m.json" --batch 32 --prompt 16 --new "$S_NEW" \
+        --memory-new "$S_MEM_NEW" --device "$TDEV" $( ((REHEARSE)) && echo --dtype float32) > "$OUT/hf-gen-$m.log" 2>&1
+    fi
+    python3 "$D/sampling_table.py" "$OUT" $MODELS > "$OUT/sampling.md" 2>> "$OUT/run.log"
+  done
+  status s "$ok/$n srlm ok" "sampling.md, bench-*/engine.md, hf-gen-*.json"
+}
+
+# e: srlm bench train (SFT and DPO, full and LoRA, shipped precision policy) on each HF dir, on the GPU.
 phase_bench() {
-  local ok=0
-  box 150 srlm bench engine --device "$DEV" --format markdown --out "$OUT/bench" > "$OUT/bench-engine.log" 2>&1 && ok=$((ok + 1))
-  box 150 srlm bench train --device "$DEV" --format markdown --out "$OUT/bench" > "$OUT/bench-train.log" 2>&1 && ok=$((ok + 1))
-  status e "$ok/2 ok" "bench/*.md, bench-*.log"
+  local m ok=0 n=0
+  for m in $TRAIN_MODELS; do
+    [[ -d $W/$m ]] || continue
+    n=$((n + 1))
+    box 200 srlm bench train --device "$DEV" --models tiny --model "$W/$m" --dpo-batch-size 4 --seq-len 256 \
+      --batch-size 8 --steps 4 --format markdown --out "$OUT/train-$m" > "$OUT/train-$m.log" 2>&1 && ok=$((ok + 1))
+    ((TORCH)) && box 150 python3 "$D/torch_dpo_ref.py" "$W/$m" "$OUT/dpo-torch-$m.json" --pairs 4 --prompt 128 \
+      --completion 128 --device $TDEV > "$OUT/dpo-torch-$m.log" 2>&1
+  done
+  status e "$ok/$n ok" "train-*/train.md, train-*.log"
 }
 
 phase_dpo() {
@@ -180,10 +216,8 @@ phase_dpo() {
     --format markdown --out "$OUT/dpo-srlm" > "$OUT/dpo-srlm.log" 2>&1
   local s=$?
   if ((TORCH)) && [[ -d $W/$m ]]; then
-    local dev=cuda
-    ((REHEARSE)) && dev=cpu
     box 150 python3 "$D/torch_dpo_ref.py" "$dir" "$OUT/dpo-torch.json" --pairs 4 --prompt 128 --completion 128 \
-      --device $dev > "$OUT/dpo-torch.log" 2>&1
+      --device $TDEV > "$OUT/dpo-torch.log" 2>&1
   fi
   status f "srlm rc=$s" "dpo-srlm/, dpo-torch.json$( ((TORCH)) || echo " (no torch: PyTorch side skipped)")"
 }
@@ -239,7 +273,11 @@ print(os.path.join(os.path.dirname(pyspark.__file__), "jars"))' 2> /dev/null)
 }
 
 DEV=cuda
+TDEV=cuda                                        # where the Python references run
+S_DTYPE=${GPU_S_DTYPE:-f16} S_NEW=${GPU_S_NEW:-128} S_MEM_NEW=${GPU_S_MEM_NEW:-256}
+TRAIN_MODELS=${GPU_TRAIN_MODELS:-tinyllama}
 if ((REHEARSE)); then
+  TDEV=cpu S_DTYPE=${GPU_S_DTYPE:-f32} S_NEW=${GPU_S_NEW:-8} S_MEM_NEW=${GPU_S_MEM_NEW:-8}
   SIM="-Dsrlm.devices.simulated-gpus=1" # cuda placement, CPU tensors
   SIM_LOOP=$SIM
   [[ -f $ROOT/jobs/target/classpath.txt ]] || { echo "check: build first: mvn -q -B -DskipTests package" >&2; exit 1; }
@@ -247,18 +285,19 @@ fi
 ts "start: OUT=$OUT WORK=$W rehearse=$REHEARSE"
 phase_facts
 phase_jni_start
-PHASES=" ${GPU_PHASES:-c d e f g} "
+PHASES=" ${GPU_PHASES:-c s f d e g} "
 if phase_jni_wait; then
-  [[ $PHASES == *" c "* || $PHASES == *" d "* || $PHASES == *" f "* ]] && phase_models
+  [[ $PHASES == *" c "* || $PHASES == *" s "* || $PHASES == *" d "* || $PHASES == *" f "* ]] && phase_models
+  [[ $PHASES == *" s "* ]] && phase_sampling
+  [[ $PHASES == *" f "* ]] && phase_dpo
   [[ $PHASES == *" d "* ]] && phase_parity
   [[ $PHASES == *" e "* ]] && phase_bench
-  [[ $PHASES == *" f "* ]] && phase_dpo
   [[ $PHASES == *" g "* ]] && phase_loop
 fi
 { echo "# srlm GPU check $(date -u +%FT%TZ)$( ((REHEARSE)) && echo ' (CPU rehearsal: GPUs simulated)')"; echo
-  cat "$OUT/status.md"; for f in parity loop; do [[ -f $OUT/$f.md ]] && { echo; echo "## $f"; cat "$OUT/$f.md"; }; done
-  for f in "$OUT"/bench/*.md "$OUT"/dpo-srlm/*.md; do [[ -f $f ]] && { echo; echo "## ${f#"$OUT"/}"; cat "$f"; }; done
-  [[ -f $OUT/dpo-torch.json ]] && { echo; echo "## PyTorch DPO"; cat "$OUT/dpo-torch.json"; }
+  cat "$OUT/status.md"; for f in sampling parity loop; do [[ -f $OUT/$f.md ]] && { echo; echo "## $f"; cat "$OUT/$f.md"; }; done
+  for f in "$OUT"/bench-*/*.md "$OUT"/dpo-srlm/*.md "$OUT"/train-*/*.md; do [[ -f $f ]] && { echo; echo "## ${f#"$OUT"/}"; cat "$f"; }; done
+  for f in "$OUT"/dpo-torch*.json; do [[ -f $f ]] && { echo; echo "## PyTorch DPO ${f#"$OUT"/}"; cat "$f"; }; done
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"
 ts "done"
