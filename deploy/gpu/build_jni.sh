@@ -9,10 +9,13 @@
 #   TORCH_DIR:  the torch package folder (holds include/, lib/, share/cmake/Torch)
 #   OUT_DIR:    where objects and libdjl_torch.so go
 # Same flags as DJL's build.sh/CMakeLists.txt (C++ standard raised to what the torch headers need, see below),
-# but with plain g++ so that no CMake CUDA/cuDNN discovery is involved: the JNI code calls ATen ops only and
-# needs no CUDA headers (USE_CUDA in DJL only adds a separate-stream option for TorchScript modules and
-# emptyCache, neither of which srlm uses). libtorch_cuda/libc10_cuda are linked when present so that CUDA
-# kernels are registered whenever this library is loaded.
+# but with plain g++ so that no CMake CUDA/cuDNN discovery is involved: the JNI code calls ATen ops only. USE_CUDA
+# in DJL gates two things: a separate-stream option for TorchScript modules (unused by srlm) and
+# JniUtils.emptyCudaCache(), which srlm's GPU memory figures rely on: without it emptyCache is a no-op and "memory
+# held after a call" reads the caching allocator's reserved high-water mark (found on the H200, 2026-12-04). So the
+# system file is compiled with -DUSE_CUDA when the CUDA runtime headers are found (CUDA_HOME, /usr/local/cuda, or
+# the nvidia-* pip wheels beside torch); otherwise without, with a warning. libtorch_cuda/libc10_cuda are linked
+# when present so that CUDA kernels are registered whenever this library is loaded.
 set -uo pipefail
 N=$1
 TORCH_DIR=$2
@@ -35,9 +38,19 @@ ABI=${TORCH_CXX11_ABI:-${ABI:-1}}
 echo "build_jni: torch=$TORCH_DIR std=c++$STD abi=$ABI opt=$OPT jobs=$JOBS cxx=$($CXX --version | head -1)"
 FLAGS="-std=c++$STD $OPT -fPIC -D_GLIBCXX_USE_CXX11_ABI=$ABI -DNDEBUG -w \
   -I$TI -I$TI/torch/csrc/api/include -I$N/include -I$N/jni -I$N/api/src/main/native -I$SRC"
-export CXX FLAGS OUT
+CUDA_INC=""
+for d in ${CUDA_HOME:+$CUDA_HOME/include} /usr/local/cuda/include $(ls -d "$TORCH_DIR"/../nvidia/*/include 2>/dev/null); do
+  [[ -f $d/cuda_runtime_api.h ]] && { CUDA_INC=$d; break; }
+done
+CUDA_FLAGS=""
+[[ -n $CUDA_INC && -f $TL/libc10_cuda.so ]] && CUDA_FLAGS="-DUSE_CUDA -I$CUDA_INC"
+echo "build_jni: CUDA runtime headers: ${CUDA_INC:-none found} (emptyCudaCache $([[ -n $CUDA_FLAGS ]] && echo enabled || echo 'a no-op'))"
+export CXX FLAGS OUT CUDA_FLAGS
 ls "$SRC"/*.cc | xargs -P "$JOBS" -I{} bash -c \
-  'f={}; b=$(basename $f .cc); if $CXX $FLAGS -c $f -o $OUT/obj/$b.o > $OUT/obj/$b.log 2>&1; then echo "compiled $b"; else echo "FAILED $b"; cat $OUT/obj/$b.log; exit 1; fi'
+  'f={}; b=$(basename $f .cc); x=""; [[ $b == *_system ]] && x=$CUDA_FLAGS
+   if [[ -n $x ]] && ! $CXX $FLAGS $x -c $f -o $OUT/obj/$b.o > $OUT/obj/$b.cuda.log 2>&1; then
+     echo "build_jni: WARNING: $b with USE_CUDA failed (see obj/$b.cuda.log); emptyCudaCache stays a no-op"; fi
+   if [[ -f $OUT/obj/$b.o ]] || $CXX $FLAGS -c $f -o $OUT/obj/$b.o > $OUT/obj/$b.log 2>&1; then echo "compiled $b"; else echo "FAILED $b"; cat $OUT/obj/$b.log; exit 1; fi'
 rc=$?
 if [[ $rc -ne 0 ]]; then
   echo "build_jni: compile failed (rc=$rc)"

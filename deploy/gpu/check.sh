@@ -18,6 +18,8 @@
 #   f dpo         DPO seconds per step: `srlm bench train --model DIR` (stories15M shape) vs PyTorch on the same
 #                 weights (torch_dpo_ref.py)
 #   d parity      `srlm generate --temperature 0` and `srlm score` on cuda in f32 vs HF's rows (compare.py parity)
+#   m memory      `srlm bench memory --device cuda` on the TinyLlama-shaped dir: device memory held after load and
+#                 between generate() calls, default allocator and PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True
 #   e train       `srlm bench train --device cuda` on the TinyLlama-1.1B-shaped dir (SFT/DPO, full/LoRA), then
 #                 PyTorch's DPO on it
 #   g loop        one self-reward iteration on local[2], run with engine.device = auto (cuda) and cpu, same config
@@ -194,6 +196,19 @@ phase_sampling() {
   status s "$ok/$n srlm ok" "sampling.md, bench-*/engine.md, hf-gen-*.json"
 }
 
+# m: GPU memory held between generate() calls (srlm bench memory: the device's used memory with the caching
+# allocator emptied, after load and every few calls), with PyTorch's default allocator and with expandable segments.
+phase_memory() {
+  local m=${MEM_MODEL:-tinyllama} ok=0
+  [[ -d $W/$m ]] || { status m skipped "no $W/$m"; return; }
+  box 120 srlm bench memory --model "$W/$m" --device "$DEV" --dtype "$S_DTYPE" --batch 32 --new-tokens 64 --calls 12 \
+    --every 4 --format markdown --out "$OUT/memory-$m" > "$OUT/memory-$m.log" 2>&1 && ok=$((ok + 1))
+  PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True box 120 srlm bench memory --model "$W/$m" --device "$DEV" \
+    --dtype "$S_DTYPE" --batch 32 --new-tokens 64 --calls 12 --every 4 --format markdown --out "$OUT/memory-exp-$m" \
+    > "$OUT/memory-exp-$m.log" 2>&1 && ok=$((ok + 1))
+  status m "$ok/2 ok" "memory-$m/memory.md (default allocator), memory-exp-$m/memory.md (expandable segments)"
+}
+
 # e: srlm bench train (SFT and DPO, full and LoRA, shipped precision policy) on each HF dir, on the GPU.
 phase_bench() {
   local m ok=0 n=0
@@ -287,16 +302,17 @@ phase_facts
 phase_jni_start
 PHASES=" ${GPU_PHASES:-c s f d e g} "
 if phase_jni_wait; then
-  [[ $PHASES == *" c "* || $PHASES == *" s "* || $PHASES == *" d "* || $PHASES == *" f "* ]] && phase_models
+  [[ $PHASES == *" c "* || $PHASES == *" s "* || $PHASES == *" m "* || $PHASES == *" d "* || $PHASES == *" f "* ]] && phase_models
   [[ $PHASES == *" s "* ]] && phase_sampling
   [[ $PHASES == *" f "* ]] && phase_dpo
   [[ $PHASES == *" d "* ]] && phase_parity
+  [[ $PHASES == *" m "* ]] && phase_memory
   [[ $PHASES == *" e "* ]] && phase_bench
   [[ $PHASES == *" g "* ]] && phase_loop
 fi
 { echo "# srlm GPU check $(date -u +%FT%TZ)$( ((REHEARSE)) && echo ' (CPU rehearsal: GPUs simulated)')"; echo
   cat "$OUT/status.md"; for f in sampling parity loop; do [[ -f $OUT/$f.md ]] && { echo; echo "## $f"; cat "$OUT/$f.md"; }; done
-  for f in "$OUT"/bench-*/*.md "$OUT"/dpo-srlm/*.md "$OUT"/train-*/*.md; do [[ -f $f ]] && { echo; echo "## ${f#"$OUT"/}"; cat "$f"; }; done
+  for f in "$OUT"/bench-*/*.md "$OUT"/dpo-srlm/*.md "$OUT"/train-*/*.md "$OUT"/memory-*/*.md; do [[ -f $f ]] && { echo; echo "## ${f#"$OUT"/}"; cat "$f"; }; done
   for f in "$OUT"/dpo-torch*.json; do [[ -f $f ]] && { echo; echo "## PyTorch DPO ${f#"$OUT"/}"; cat "$f"; }; done
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"

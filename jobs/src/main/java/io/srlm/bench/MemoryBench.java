@@ -32,8 +32,10 @@ public final class MemoryBench {
    * @param batch prompts per generate call
    * @param model an HF model directory, or null to create the tiny model
    */
-  public record Options(int threads, int calls, int every, int batch, int newTokens, Path model) {
+  public record Options(int threads, int calls, int every, int batch, int newTokens, Path model, String device,
+      String dtype) {
     public Options {
+      EngineBench.checkDevice(device);
       EngineBench.check(calls >= 1, "--calls", "must be at least 1", calls);
       EngineBench.check(every >= 1 && every <= calls, "--every", "must be between 1 and --calls", every);
       EngineBench.check(batch >= 1, "--batch", "must be at least 1", batch);
@@ -61,9 +63,11 @@ public final class MemoryBench {
     SrlmConfig.Sampling s = cfg.responses().sampling();
     SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), o.newTokens(), List.of());
     BenchReport.Section t = report.section("memory over " + o.calls() + " generate calls", "calls", "RSS MiB",
-        "RSS delta MiB", "heap used MiB", "live NDArrays", "tokens", "seconds");
+        "RSS delta MiB", "heap used MiB", "live NDArrays", "GPU used MiB", "tokens", "seconds");
     List<long[]> samples = new ArrayList<>();
-    try (LanguageModel lm = LanguageModel.load(dir, new EngineOptions("cpu", "f32", configured, o.batch()))) {
+    try (LanguageModel lm = LanguageModel.load(dir, new EngineOptions(o.device(), o.dtype(), configured,
+        o.batch()))) {
+      double loaded = gpuUsedMib(lm);
       List<String> users = new ArrayList<>();
       List<Long> seeds = new ArrayList<>();
       int pi = 0;
@@ -95,6 +99,9 @@ public final class MemoryBench {
       t.note("each call: lm.chat() on " + o.batch() + " prompts (chat template, tokenizer, batched generation, "
           + "decoding), T=" + s.temperature() + " top-p " + s.topP() + ", at most " + o.newTokens() + " new tokens, "
           + "EOS ends a row early; threads=" + JniUtils.getNumThreads());
+      t.note("GPU used = the device's used memory (cudaMemGetInfo, CUDA context included) after emptying the "
+          + "caching allocator: what the process holds, not what it caches; after loading the model, before any "
+          + "call: " + String.format("%.0f", loaded) + " MiB (NaN on the CPU)");
       t.note("RSS = VmRSS of /proc/self/status (native + Java); heap used is measured after System.gc(); live "
           + "NDArrays = model.manager().getManagedArrays() (its sub-managers included), 0 calls = after one "
           + "warm-up call");
@@ -110,8 +117,18 @@ public final class MemoryBench {
     long arrays = lm.model().manager().getManagedArrays().size();
     samples.add(new long[] {call, rss, arrays});
     t.row(call, ProcStatus.readingMib(rss), call == 0 || rss < 0 ? 0.0 : ProcStatus.mib(rss - rss0),
-        ProcStatus.mib(ProcStatus.heapUsedBytes()), arrays, tokens, secs);
+        ProcStatus.mib(ProcStatus.heapUsedBytes()), arrays, gpuUsedMib(lm), tokens, secs);
     return rss;
+  }
+
+  /** The model's GPU's used memory with the caching allocator emptied, in MiB; NaN on the CPU. */
+  static double gpuUsedMib(LanguageModel lm) {
+    ai.djl.Device d = lm.model().manager().getDevice();
+    if (!d.isGpu()) {
+      return Double.NaN;
+    }
+    JniUtils.emptyCudaCache();
+    return ProcStatus.mib(ai.djl.util.cuda.CudaUtils.getGpuMemory(d).getCommitted());
   }
 
   /** First, last and max RSS, and the RSS slope per 1,000 calls (all samples, and after the first interval). */

@@ -247,8 +247,16 @@ final class BenchVerb implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "An HF model directory instead of the tiny model")
     Path model;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "Where the model runs: cpu, cuda, cuda:N or auto "
+        + "(default: ${DEFAULT-VALUE}); on a GPU the table adds the device memory held after each interval")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "auto", description = "Model precision: f32, f16 (CUDA only) or auto "
+        + "(default: ${DEFAULT-VALUE})")
+    String dtype;
+
     MemoryBench.Options memoryOptions() {
-      return new MemoryBench.Options(threads, calls, every, batch, newTokens, model);
+      return new MemoryBench.Options(threads, calls, every, batch, newTokens, model, device, dtype);
     }
 
     @Override
