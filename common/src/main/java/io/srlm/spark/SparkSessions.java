@@ -89,4 +89,18 @@ public final class SparkSessions {
     }
     return out;
   }
+
+  /**
+   * Whether this JVM already has a running SparkSession: a caller's (a test, a notebook, an application running
+   * {@code Srlm.run} in-process, Databricks' own). {@link #create} then returns it, and the entry point must leave it
+   * running: only the entry point that created a session stops it. (A bare SparkContext without a session is not
+   * seen here.)
+   */
+  public static boolean running() {
+    return live(SparkSession.getActiveSession()) || live(SparkSession.getDefaultSession());
+  }
+
+  private static boolean live(scala.Option<SparkSession> session) {
+    return session.isDefined() && !session.get().sparkContext().isStopped();
+  }
 }

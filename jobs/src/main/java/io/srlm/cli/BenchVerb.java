@@ -352,11 +352,14 @@ final class BenchVerb implements Callable<Integer> {
 
     @Override
     BenchReport bench(SrlmConfig cfg, Path scratch) {
+      boolean callers = SparkSessions.running(); // in-process caller's session: used, never stopped
       SparkSession spark = SparkSessions.create(cfg);
       try {
         return StagesBench.run(spark, cfg, stagesOptions(), m1, this::progress);
       } finally {
-        spark.stop();
+        if (!callers) {
+          spark.stop();
+        }
       }
     }
   }

@@ -11,7 +11,10 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 
-/** Base of the verbs that need Spark and a run: builds the session and the run context, runs, stops Spark. */
+/**
+ * Base of the verbs that need Spark and a run: builds the session and the run context, runs, stops Spark when it
+ * started it (a session the JVM already had, e.g. an in-process caller's, is used and left running).
+ */
 abstract class SparkVerb implements Callable<Integer> {
   /**
    * Keys a profile leaves to the user, with how to set them; a verb that writes fails before starting Spark,
@@ -51,13 +54,14 @@ abstract class SparkVerb implements Callable<Integer> {
       checkRequired(cfg);
     }
     boolean readOnly = inspect != null;
+    boolean callers = SparkSessions.running(); // in-process caller's session: used, never stopped
     SparkSession spark = SparkSessions.create(cfg, readOnly);
     try {
       RunContext ctx = readOnly ? RunContext.inspect(spark, cfg, inspect)
           : RunContext.open(spark, cfg, requireExistingRun(), force());
       return run(ctx);
     } finally {
-      if (!cfg.spark().master().isEmpty() || SparkSessions.usesLocalMaster(cfg, readOnly)) {
+      if (!callers && (!cfg.spark().master().isEmpty() || SparkSessions.usesLocalMaster(cfg, readOnly))) {
         spark.stop();
       }
     }

@@ -50,9 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
  * need a finished run: resume after interruptions gives the same tables and models, model lineage points at real
  * table versions, every notebook statement runs, `srlm sql` answers over every table, and the report is written.
  */
-@org.junit.jupiter.api.Disabled("2026-12-04: after the steps-floor redesign the in-process SparkContext of this "
-    + "class is found stopped (SparkEnv null) once the interrupted-run test starts; cause not found yet -- re-enable "
-    + "when fixed (see the issue 19/20 notes)")
 @ExtendWith(LocalSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoopEndToEndTest {
