@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.srlm.testing.LocalSpark;
 import io.srlm.testing.TestConf;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -43,8 +40,8 @@ class CallerSessionTest {
     };
     caller.sparkContext().addSparkListener(watch);
     try {
-      String out = cli("sql", "--json", "--conf-dir", TestConf.repoRoot().resolve("conf").toString(), "-p",
-          TestConf.PROFILES, "--set", "spark.master=", "--set", "storage.table_root=" + dir.resolve("tables"),
+      String out = SrlmOutput.ok("sql", "--json", "--conf-dir", TestConf.repoRoot().resolve("conf").toString(),
+          "-p", TestConf.PROFILES, "--set", "spark.master=", "--set", "storage.table_root=" + dir.resolve("tables"),
           "--set", "storage.model_root=" + dir.resolve("models"), "SELECT 41 + 1 AS n");
       assertThat(out).contains("{\"n\":42}");
       assertThat(caller.sparkContext().isStopped()).as("the caller's SparkContext was stopped by:\n%s",
@@ -62,20 +59,5 @@ class CallerSessionTest {
             && f.getMethodName().equals("stop")))
         .map(Map.Entry::getValue).map(s -> Arrays.stream(s).map(f -> "  at " + f).collect(Collectors.joining("\n")))
         .collect(Collectors.joining("\n--\n"));
-  }
-
-  private static String cli(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    int rc;
-    try {
-      rc = Srlm.run(args);
-    } finally {
-      System.setOut(old);
-    }
-    String out = buf.toString(StandardCharsets.UTF_8);
-    assertThat(rc).as("srlm " + String.join(" ", args) + "\n" + out).isZero();
-    return out;
   }
 }
