@@ -188,8 +188,10 @@ phase_sampling() {
       --prompt-tokens 16 --long-tokens 0 --no-thread-compare --matmul-size 256 --reps 1 --warmup 1 --format markdown \
       --out "$OUT/bench-mem-$m" > "$OUT/bench-mem-$m.log" 2>&1
     if ((TORCH)) && [[ -d $W/$m ]]; then
+      local hfx=()
+      ((REHEARSE)) && hfx=(--dtype float32)
       box 150 python3 "$D/hf_generate_bench.py" "$W/$m" "$OUT/hf-gen-$m.json" --batch 32 --prompt 16 --new "$S_NEW" \
-        --memory-new "$S_MEM_NEW" --device "$TDEV" $( ((REHEARSE)) && echo --dtype float32) > "$OUT/hf-gen-$m.log" 2>&1
+        --memory-new "$S_MEM_NEW" --device "$TDEV" "${hfx[@]}" > "$OUT/hf-gen-$m.log" 2>&1
     fi
     python3 "$D/sampling_table.py" "$OUT" $MODELS > "$OUT/sampling.md" 2>> "$OUT/run.log"
   done
