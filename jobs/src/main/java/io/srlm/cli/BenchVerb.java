@@ -163,6 +163,17 @@ final class BenchVerb implements Callable<Integer> {
     }
   }
 
+  /** Where a generation bench's model runs and in which precision (engine and memory). */
+  static final class Placement {
+    @Option(names = "--device", defaultValue = "cpu", description = "Where the model runs: cpu, cuda, cuda:N or auto "
+        + "(default: ${DEFAULT-VALUE}); on a GPU the tables add the device memory in use")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "auto", description = "Model precision: f32, f16 (CUDA only) or auto "
+        + "(f16 on CUDA, f32 on the CPU; default: ${DEFAULT-VALUE})")
+    String dtype;
+  }
+
   @Command(name = "engine", mixinStandardHelpOptions = true,
       description = "fp32 matmul ceiling and per-op overhead, then generation (decode, T=0.7 top-p 0.9 and greedy) "
           + "and scoring tokens/s at each batch size for the tiny model and a ~20M random Llama, with model-FLOPs "
@@ -209,17 +220,12 @@ final class BenchVerb implements Callable<Integer> {
         + "instead of creating the built-in one")
     Path model;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "Where the models run: cpu, cuda, cuda:N or auto "
-        + "(default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "auto", description = "Model precision: f32, f16 (CUDA only) or auto "
-        + "(f16 on CUDA, f32 on the CPU; default: ${DEFAULT-VALUE})")
-    String dtype;
+    @picocli.CommandLine.Mixin
+    Placement placement;
 
     EngineBench.Options engineOptions() {
       return new EngineBench.Options(threads, batchSizes, newTokens, promptTokens, scoreTokens, longTokens,
-          matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model, device, dtype);
+          matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model, placement.device, placement.dtype);
     }
 
     @Override
@@ -247,16 +253,12 @@ final class BenchVerb implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "An HF model directory instead of the tiny model")
     Path model;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "Where the model runs: cpu, cuda, cuda:N or auto "
-        + "(default: ${DEFAULT-VALUE}); on a GPU the table adds the device memory held after each interval")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "auto", description = "Model precision: f32, f16 (CUDA only) or auto "
-        + "(default: ${DEFAULT-VALUE})")
-    String dtype;
+    @picocli.CommandLine.Mixin
+    Placement placement;
 
     MemoryBench.Options memoryOptions() {
-      return new MemoryBench.Options(threads, calls, every, batch, newTokens, model, device, dtype);
+      return new MemoryBench.Options(threads, calls, every, batch, newTokens, model, placement.device,
+          placement.dtype);
     }
 
     @Override
