@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and run exactly as printed, each in its own JVM started the way bin/srlm starts one (plain java, no
  * spark-submit, no profile, so no Spark master is configured), from a folder holding the default
  * {@code srlm-data/tables} of a run {@code demo}: every command must succeed. The tables hold the rows the
- * commands query (judgements, preference_pairs with 13 versions, models) rather than a trained loop's, to keep
- * the test cheap; what is tested is the verbs' plumbing.
+ * commands query (judgements; preference_pairs with as many versions as the README's time-travel query needs;
+ * models) rather than a trained loop's, to keep the test cheap; what is tested is the verbs' plumbing.
  */
 @ExtendWith(LocalSpark.class)
 class ReadmeCommandsTest {
@@ -42,7 +42,7 @@ class ReadmeCommandsTest {
     List<List<String>> commands = readmeCommands();
     assertThat(commands).as("README inspection commands").hasSizeGreaterThanOrEqualTo(5);
     Files.createSymbolicLink(cwd.resolve("conf"), TestConf.repoRoot().resolve("conf"));
-    writeDemoTables(cwd.resolve("srlm-data/tables"));
+    writeDemoTables(cwd.resolve("srlm-data/tables"), newestVersionAsked(commands));
     for (List<String> cmd : commands) {
       Result r = srlm(cmd.subList(1, cmd.size()));
       assertThat(r.exit()).as(String.join(" ", cmd) + " exits 0; output:\n" + r.output()).isZero();
@@ -100,7 +100,20 @@ class ReadmeCommandsTest {
     return words;
   }
 
-  private static void writeDemoTables(Path root) {
+  /** The highest "VERSION AS OF N" the commands ask for (0 if none): the demo table must have that version. */
+  static int newestVersionAsked(List<List<String>> commands) {
+    int max = 0;
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile("VERSION AS OF ([0-9]+)");
+    for (List<String> cmd : commands) {
+      java.util.regex.Matcher m = p.matcher(String.join(" ", cmd));
+      while (m.find()) {
+        max = Math.max(max, Integer.parseInt(m.group(1)));
+      }
+    }
+    return max;
+  }
+
+  private static void writeDemoTables(Path root, int versions) {
     SrlmConfig cfg = TestConf.tiny(root.getParent(), "storage.table_root=" + root);
     TableStore t = new TableStore(LocalSpark.session(), cfg.storage());
     List<JudgementRow> judgements = new ArrayList<>();
@@ -110,8 +123,8 @@ class ReadmeCommandsTest {
     }
     t.replace(Catalogue.JUDGEMENTS, judgements, TableStore.partition("demo", 1));
     t.ensure(Catalogue.PREFERENCE_PAIRS);
-    for (int version = 1; version <= 12; version++) {
-      // Thirteen versions (0 = the empty table), so the README's "VERSION AS OF 12" exists; plain commits, cheap.
+    for (int version = 1; version <= Math.max(1, versions); version++) {
+      // Version 0 is the empty table; one plain commit per version up to the newest the README's queries ask for.
       t.frame(Catalogue.PREFERENCE_PAIRS, List.of(new PairRow("demo", 2, "pair" + version, "p0", "2+2?", "r1", "r0",
           "4", "5", 4.0, 1.0, 3.0, "self_reward", "self_reward_dpo"))).write().format("delta").mode("append")
           .save(t.location(Catalogue.PREFERENCE_PAIRS));
