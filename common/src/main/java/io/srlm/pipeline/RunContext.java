@@ -15,8 +15,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The run a step belongs to: the session, the tables, the run's config, id and seed, the ledger, and its
- * {@link ModelStore} (where its models live). Opening a context registers the run's config in run_config, or checks that a resumed run uses the
- * same config (a changed config is refused, listing the differing keys, unless forced).
+ * {@link ModelStore} (where its models live). Opening a context registers the run's config in run_config, or
+ * checks that a resumed run uses the same config (a changed config is refused, listing the differing keys, unless
+ * forced).
  */
 public final class RunContext {
   private final SparkSession spark;

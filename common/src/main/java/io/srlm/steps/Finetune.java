@@ -37,7 +37,8 @@ final class Finetune implements AutoCloseable {
       String stageId) {
     EngineOptions opts = EngineOptions.of(ctx.settings().engine());
     boolean full = train.finetune().equals("full");
-    LanguageModel lm = LanguageModel.load(ctx.run().models().localModel(baseLocation), TrainingPrecision.loadOptions(opts));
+    LanguageModel lm = LanguageModel.load(ctx.run().models().localModel(baseLocation),
+        TrainingPrecision.loadOptions(opts));
     if (full) {
       return new Finetune(baseLocation, lm, null, lm.model().weights());
     }

@@ -80,8 +80,8 @@ public final class TrainDpoStep implements Step {
       MetricsBuffer metrics = new MetricsBuffer(ctx, it, "dpo");
       String esMetric = c.dpo().earlyStoppingMetric().equals("val_loss") ? "loss" : "reward_accuracy";
       TrainSpec spec = new TrainSpec("dpo", c.dpo().train(), StableIds.seed(ctx.seed(), ctx.stageId()),
-          ctx.run().models().checkpointDir(ctx.stageId()), val.isEmpty() ? 0 : c.dpo().earlyStoppingPatience(), esMetric,
-          !esMetric.equals("loss"), c.debug().haltAfterSteps());
+          ctx.run().models().checkpointDir(ctx.stageId()), val.isEmpty() ? 0 : c.dpo().earlyStoppingPatience(),
+          esMetric, !esMetric.equals("loss"), c.debug().haltAfterSteps());
       TrainResult res = new Trainer<>(ft.model().model().manager(), ft.params(),
           new DpoObjective(ft.model().model(), ft.model().padId(), c.dpo().loss(), beta), spec, metrics)
           .train(train, val);
