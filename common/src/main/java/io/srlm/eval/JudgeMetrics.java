@@ -1,5 +1,6 @@
 package io.srlm.eval;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -76,26 +77,37 @@ public record JudgeMetrics(double topScore, double tieCredit) {
   public JudgeMetricsResult compute(List<JudgeGroup> groups) {
     long items = 0;
     long unscored = 0;
-    long skipped = 0;
-    long evaluated = 0;
+    List<List<JudgeItem>> evaluated = new ArrayList<>();
+    for (JudgeGroup g : groups) {
+      List<JudgeItem> scored = g.scoredItems();
+      items += g.items().size();
+      unscored += g.items().size() - scored.size();
+      if (scored.size() >= 2) {
+        evaluated.add(scored);
+      }
+    }
+    Orderings o = orderings(evaluated);
+    Correlations c = correlations(evaluated);
+    long n = evaluated.size();
+    return new JudgeMetricsResult(Metric.mean(o.credit(), o.pairs()), Metric.mean(o.fiveBest(), n),
+        Metric.mean(o.exact(), n), Metric.mean(c.spearmanSum(), c.correlated()),
+        Metric.mean(c.kendallSum(), c.correlated()), Metric.mean(unscored, items), groups.size(), groups.size() - n,
+        items, unscored, o.pairs(), o.tiedPairs(), c.skipped());
+  }
+
+  /** Pairwise accuracy's pairs, ties and credit, and the groups ordered exactly / whose human-best reach the top. */
+  private record Orderings(long pairs, long tiedPairs, double credit, long exact, long fiveBest) {}
+
+  /** The per-group correlation sums, the groups they cover, and the groups with one human rank only. */
+  private record Correlations(double spearmanSum, double kendallSum, long correlated, long skipped) {}
+
+  /** Compares the model's ordering with the humans' in each evaluated group (its scored items, 2 or more). */
+  private Orderings orderings(List<List<JudgeItem>> evaluated) {
     long pairs = 0;
     long tiedPairs = 0;
     double credit = 0;
-    long fiveBest = 0;
     long exact = 0;
-    double spearmanSum = 0;
-    double kendallSum = 0;
-    long correlated = 0;
-    long correlationSkipped = 0;
-    for (JudgeGroup g : groups) {
-      items += g.items().size();
-      List<JudgeItem> scored = g.scoredItems();
-      unscored += g.items().size() - scored.size();
-      if (scored.size() < 2) {
-        skipped++;
-        continue;
-      }
-      evaluated++;
+    for (List<JudgeItem> scored : evaluated) {
       boolean allMatch = true;
       for (int i = 0; i < scored.size(); i++) {
         for (int j = i + 1; j < scored.size(); j++) {
@@ -121,9 +133,17 @@ public record JudgeMetrics(double topScore, double tieCredit) {
       if (allMatch) {
         exact++;
       }
-      if (humanBestReachTop(scored)) {
-        fiveBest++;
-      }
+    }
+    long fiveBest = evaluated.stream().filter(this::humanBestReachTop).count();
+    return new Orderings(pairs, tiedPairs, credit, exact, fiveBest);
+  }
+
+  /** Spearman and Kendall between human goodness and model score, per evaluated group. */
+  private static Correlations correlations(List<List<JudgeItem>> evaluated) {
+    double spearmanSum = 0;
+    double kendallSum = 0;
+    long correlated = 0;
+    for (List<JudgeItem> scored : evaluated) {
       double[] goodness = new double[scored.size()];
       double[] score = new double[scored.size()];
       for (int i = 0; i < scored.size(); i++) {
@@ -131,23 +151,15 @@ public record JudgeMetrics(double topScore, double tieCredit) {
         score[i] = scored.get(i).score();
       }
       if (Correlation.isConstant(goodness)) {
-        correlationSkipped++;
-      } else {
-        correlated++;
-        if (!Correlation.isConstant(score)) {
-          spearmanSum += Correlation.spearman(goodness, score);
-          kendallSum += Correlation.kendallTauB(goodness, score);
-        }
+        continue;
+      }
+      correlated++;
+      if (!Correlation.isConstant(score)) {
+        spearmanSum += Correlation.spearman(goodness, score);
+        kendallSum += Correlation.kendallTauB(goodness, score);
       }
     }
-    return new JudgeMetricsResult(
-        Metric.mean(credit, pairs),
-        Metric.mean(fiveBest, evaluated),
-        Metric.mean(exact, evaluated),
-        Metric.mean(spearmanSum, correlated),
-        Metric.mean(kendallSum, correlated),
-        Metric.mean(unscored, items),
-        groups.size(), skipped, items, unscored, pairs, tiedPairs, correlationSkipped);
+    return new Correlations(spearmanSum, kendallSum, correlated, evaluated.size() - correlated);
   }
 
   private boolean humanBestReachTop(List<JudgeItem> scored) {

@@ -54,7 +54,7 @@ final class Preflight {
       return;
     }
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location, HfModelConfig.FILE);
-    if (!p.getFileSystem(ctx.hadoop()).exists(p)) {
+    if (!p.getFileSystem(ctx.models().hadoop()).exists(p)) {
       throw new java.io.FileNotFoundException(p + " does not exist");
     }
   }

@@ -1,8 +1,6 @@
 package io.srlm.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.srlm.errors.Errors;
 import io.srlm.model.io.CheckpointWeights;
@@ -29,17 +27,13 @@ import org.slf4j.LoggerFactory;
 public final class LanguageModel implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LanguageModel.class);
 
-  private final Path dir;
+  private final LoadedModel loaded;
   private final HfModelConfig config;
-  private final LlamaModel model;
-  private final Tokenizer tokenizer;
   private final int[] eosIds;
 
-  private LanguageModel(Path dir, HfModelConfig config, LlamaModel model, Tokenizer tokenizer, int[] eosIds) {
-    this.dir = dir;
+  private LanguageModel(LoadedModel loaded, HfModelConfig config, int[] eosIds) {
+    this.loaded = loaded;
     this.config = config;
-    this.model = model;
-    this.tokenizer = tokenizer;
     this.eosIds = eosIds;
   }
 
@@ -51,13 +45,8 @@ public final class LanguageModel implements AutoCloseable {
     }
     HfModelConfig cfg = HfModelConfig.read(dir);
     ModelArch arch = arch(cfg);
-    Devices.threads(opts.threads());
-    Device device = Devices.resolve(opts.device());
-    DataType dtype = Devices.dtype(opts.dtype(), device);
-    Tokenizer tok = Tokenizer.load(dir);
-    NDManager manager = NDManager.newBaseManager(device);
-    try {
-      Tokenizer.checkAgainstModel(tok, cfg.vocabSize(), dir.toString());
+    return LoadedModel.open(dir, cfg.vocabSize(), opts, t -> {
+      DataType dtype = t.dtype();
       Map<String, NDArray> weights = new LinkedHashMap<>();
       try (CheckpointWeights ckpt = CheckpointWeights.open(dir)) {
         List<String> names = new ArrayList<>();
@@ -68,20 +57,16 @@ public final class LanguageModel implements AutoCloseable {
         }
         dtype = fitF16(ckpt, names, dtype, opts.dtype(), dir);
         for (String name : names) {
-          weights.put(name, ckpt.load(name, manager, dtype));
+          weights.put(name, ckpt.load(name, t.manager(), dtype));
         }
       }
       int rope = Math.min(arch.maxPosition(), 1 << 16);
-      LlamaModel model = new LlamaModel(arch, manager, weights, dtype, rope);
-      int[] eos = eosIds(cfg, GenerationConfig.read(dir).orElse(null), tok);
+      LlamaModel model = new LlamaModel(arch, t.manager(), weights, dtype, rope);
+      int[] eos = eosIds(cfg, GenerationConfig.read(dir).orElse(null), t.tokenizer());
       LOG.info("Loaded {} ({} layers, d={}, {} params) on {} as {}", dir, arch.numLayers(), arch.hiddenSize(),
-          arch.parameterCount(), device, dtype);
-      return new LanguageModel(dir, cfg, model, tok, eos);
-    } catch (RuntimeException e) {
-      manager.close();
-      tok.close();
-      throw Errors.inModel(e, dir.toString());
-    }
+          arch.parameterCount(), t.device(), dtype);
+      return new LanguageModel(new LoadedModel(dir, model, t.tokenizer()), cfg, eos);
+    });
   }
 
   /**
@@ -136,7 +121,7 @@ public final class LanguageModel implements AutoCloseable {
   }
 
   public Path dir() {
-    return dir;
+    return loaded.dir();
   }
 
   public HfModelConfig config() {
@@ -144,20 +129,20 @@ public final class LanguageModel implements AutoCloseable {
   }
 
   public LlamaModel model() {
-    return model;
+    return loaded.model();
   }
 
   public Tokenizer tokenizer() {
-    return tokenizer;
+    return loaded.tokenizer();
   }
 
   public int padId() {
-    return tokenizer.padId();
+    return tokenizer().padId();
   }
 
   /** Prompt tokens for a user message: the chat template with the generation prompt, BOS per the config. */
   public int[] promptIds(String user) {
-    return tokenizer.encodePrompt(tokenizer.renderChat(List.of(new ChatMessage("user", user)), true));
+    return tokenizer().encodePrompt(tokenizer().renderChat(List.of(new ChatMessage("user", user)), true));
   }
 
   /**
@@ -166,13 +151,13 @@ public final class LanguageModel implements AutoCloseable {
    * extend the prompt text.
    */
   public int[] completionIds(String user, String answer) {
-    String prompt = tokenizer.renderChat(List.of(new ChatMessage("user", user)), true);
-    String full = tokenizer.renderChat(List.of(new ChatMessage("user", user), new ChatMessage("assistant", answer)),
+    String prompt = tokenizer().renderChat(List.of(new ChatMessage("user", user)), true);
+    String full = tokenizer().renderChat(List.of(new ChatMessage("user", user), new ChatMessage("assistant", answer)),
         false);
     if (full.startsWith(prompt) && full.length() > prompt.length()) {
-      return tokenizer.encode(full.substring(prompt.length()));
+      return tokenizer().encode(full.substring(prompt.length()));
     }
-    int[] a = tokenizer.encode(answer);
+    int[] a = tokenizer().encode(answer);
     int[] out = java.util.Arrays.copyOf(a, a.length + 1);
     out[a.length] = eosIds[0];
     return out;
@@ -182,7 +167,7 @@ public final class LanguageModel implements AutoCloseable {
     return new TokenCodec() {
       @Override
       public String decode(int[] ids) {
-        return tokenizer.decode(ids, true);
+        return tokenizer().decode(ids, true);
       }
 
       @Override
@@ -192,17 +177,17 @@ public final class LanguageModel implements AutoCloseable {
 
       @Override
       public int padId() {
-        return tokenizer.padId();
+        return tokenizer().padId();
       }
     };
   }
 
   public Generator generator(int batchSize) {
-    return new Generator(model, codec(), batchSize);
+    return new Generator(model(), codec(), batchSize);
   }
 
   public Scorer scorer(int batchSize) {
-    return new Scorer(model, tokenizer.padId(), batchSize);
+    return new Scorer(model(), tokenizer().padId(), batchSize);
   }
 
   /** Generates answers to user messages (chat template applied), one request per (prompt, seed). */
@@ -216,10 +201,6 @@ public final class LanguageModel implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      model.close();
-    } finally {
-      tokenizer.close();
-    }
+    loaded.close();
   }
 }

@@ -1,6 +1,5 @@
 package io.srlm.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -11,7 +10,6 @@ import io.srlm.errors.Errors;
 import io.srlm.model.io.CheckpointWeights;
 import io.srlm.model.io.HfModelConfig;
 import io.srlm.model.tokenizer.ChatMessage;
-import io.srlm.model.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -32,16 +30,12 @@ import java.util.Map;
 public final class RewardModel implements AutoCloseable {
   static final String HEAD = "score.weight";
 
-  private final Path dir;
-  private final LlamaModel decoder;
+  private final LoadedModel loaded;
   private final NDArray head;
-  private final Tokenizer tokenizer;
 
-  private RewardModel(Path dir, LlamaModel decoder, NDArray head, Tokenizer tokenizer) {
-    this.dir = dir;
-    this.decoder = decoder;
+  private RewardModel(LoadedModel loaded, NDArray head) {
+    this.loaded = loaded;
     this.head = head;
-    this.tokenizer = tokenizer;
   }
 
   /** Loads a local HF sequence-classification directory (config.json, safetensors, tokenizer files). */
@@ -49,13 +43,8 @@ public final class RewardModel implements AutoCloseable {
     HfModelConfig cfg = HfModelConfig.read(dir);
     String file = dir.resolve(HfModelConfig.FILE).toString();
     checkArchitecture(cfg.raw(), file);
-    Devices.threads(opts.threads());
-    Device device = Devices.resolve(opts.device());
-    DataType dtype = Devices.dtype(opts.dtype(), device);
-    Tokenizer tok = Tokenizer.load(dir);
-    NDManager manager = NDManager.newBaseManager(device);
-    try {
-      Tokenizer.checkAgainstModel(tok, cfg.vocabSize(), dir.toString());
+    return LoadedModel.open(dir, cfg.vocabSize(), opts, t -> {
+      NDManager manager = t.manager();
       Map<String, NDArray> weights = new LinkedHashMap<>();
       NDArray head;
       try (CheckpointWeights ckpt = CheckpointWeights.open(dir)) {
@@ -66,7 +55,7 @@ public final class RewardModel implements AutoCloseable {
         }
         for (String name : ckpt.names()) {
           if (name.startsWith("model.") && !name.endsWith("rotary_emb.inv_freq")) {
-            weights.put(name, ckpt.load(name, manager, dtype));
+            weights.put(name, ckpt.load(name, manager, t.dtype()));
           }
         }
         head = ckpt.load(HEAD, manager, DataType.FLOAT32);
@@ -78,13 +67,10 @@ public final class RewardModel implements AutoCloseable {
             + arch.hiddenSize() + ")", "re-export the reward model");
       }
       checkNumLabels(cfg.raw(), (int) hs.get(0), file);
-      LlamaModel decoder = new LlamaModel(arch, manager, weights, dtype, Math.min(arch.maxPosition(), 1 << 16));
-      return new RewardModel(dir, decoder, head, tok);
-    } catch (RuntimeException e) {
-      manager.close();
-      tok.close();
-      throw Errors.inModel(e, dir.toString());
-    }
+      int rope = Math.min(arch.maxPosition(), 1 << 16);
+      LlamaModel decoder = new LlamaModel(arch, manager, weights, t.dtype(), rope);
+      return new RewardModel(new LoadedModel(dir, decoder, t.tokenizer()), head);
+    });
   }
 
   /** The model has no lm_head: marking the head tied keeps LlamaModel from requiring one (logits are unused). */
@@ -118,12 +104,12 @@ public final class RewardModel implements AutoCloseable {
   }
 
   public Path dir() {
-    return dir;
+    return loaded.dir();
   }
 
   /** The decoder (hidden states only). */
   public LlamaModel decoder() {
-    return decoder;
+    return loaded.model();
   }
 
   public int numLabels() {
@@ -132,13 +118,13 @@ public final class RewardModel implements AutoCloseable {
 
   /** Longest sequence the model takes. */
   public int context() {
-    return decoder.ropeLength();
+    return decoder().ropeLength();
   }
 
   /** Token ids of the conversation (user prompt, assistant response), chat template applied, BOS per the config. */
   public int[] inputIds(String prompt, String response) {
-    return tokenizer.encodeChat(List.of(new ChatMessage("user", prompt), new ChatMessage("assistant", response)),
-        false);
+    return loaded.tokenizer().encodeChat(List.of(new ChatMessage("user", prompt),
+        new ChatMessage("assistant", response)), false);
   }
 
   /** The reward (first logit) of each sequence, in input order; batches are formed by length. */
@@ -169,7 +155,8 @@ public final class RewardModel implements AutoCloseable {
 
   private float[] batch(int[][] rows, int width) {
     int[] pads = new int[rows.length];
-    long[] ids = Batches.leftPad(rows, width, tokenizer.padId(), pads);
+    LlamaModel decoder = decoder();
+    long[] ids = Batches.leftPad(rows, width, loaded.tokenizer().padId(), pads);
     try (NDManager m = decoder.manager().newSubManager()) {
       NDArray idArr = m.create(ids, new Shape(rows.length, width));
       NDArray hidden = decoder.forward(idArr, Batches.positions(m, pads, 0, width),
@@ -182,10 +169,6 @@ public final class RewardModel implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      decoder.close();
-    } finally {
-      tokenizer.close();
-    }
+    loaded.close();
   }
 }

@@ -3,29 +3,21 @@ package io.srlm.pipeline;
 import io.srlm.config.ConfigLoader;
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
-import io.srlm.model.EngineOptions;
-import io.srlm.model.io.ModelLocation;
-import io.srlm.spark.ModelSpec;
-import io.srlm.spark.SparkSessions;
 import io.srlm.tables.Catalogue;
-import io.srlm.tables.Roots;
 import io.srlm.tables.RunConfig;
 import io.srlm.tables.TableStore;
 import io.srlm.util.Json;
-import io.srlm.util.Locations;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Everything a step needs about its run: the session, the tables, the run's config and id, the ledger, and where
- * models live. Opening a context registers the run's config in run_config, or checks that a resumed run uses the
- * same config (a changed config is refused, listing the differing keys, unless forced).
+ * The run a step belongs to: the session, the tables, the run's config, id and seed, the ledger, and its
+ * {@link ModelStore} (where its models live). Opening a context registers the run's config in run_config, or
+ * checks that a resumed run uses the same config (a changed config is refused, listing the differing keys, unless
+ * forced).
  */
 public final class RunContext {
   private final SparkSession spark;
@@ -33,6 +25,7 @@ public final class RunContext {
   private final SrlmConfig config;
   private final String runId;
   private final RunLedger ledger;
+  private final ModelStore models;
 
   private RunContext(SparkSession spark, TableStore tables, SrlmConfig config, String runId) {
     this.spark = spark;
@@ -40,6 +33,8 @@ public final class RunContext {
     this.config = config;
     this.runId = runId;
     this.ledger = new RunLedger(tables, runId, config.resolved().hash());
+    this.models = new ModelStore(config.storage(), config.engine(), runId,
+        spark.sparkContext().hadoopConfiguration());
   }
 
   /**
@@ -138,89 +133,8 @@ public final class RunContext {
     return config.run().seed();
   }
 
-  /** The run's model location for a model name (M0, M1, ...), under storage.model_root. */
-  public String modelLocation(String name) {
-    return Roots.under(modelRoot(), runId, name);
-  }
-
-  /** Where a stage's training checkpoints go (local disk when the model root is remote). */
-  public Path checkpointDir(String stageId) {
-    String root = modelRoot();
-    if (isRemote(root)) {
-      return cacheDir().resolve("checkpoints").resolve(runId).resolve(stageId);
-    }
-    return Path.of(Roots.under(root, runId, "checkpoints", stageId));
-  }
-
-  /** A local folder to write a model into before {@link #publish}. */
-  public Path stagingDir(String name) {
-    String loc = modelLocation(name);
-    if (!isRemote(loc)) {
-      return Path.of(loc + ".staging");
-    }
-    return cacheDir().resolve("staging").resolve(runId).resolve(name);
-  }
-
-  /**
-   * Moves a finished model from its staging folder to its location (rename locally, upload remotely, with the
-   * completion marker written last) and returns the location.
-   */
-  public String publish(Path staging, String name) {
-    String loc = modelLocation(name);
-    try {
-      Files.writeString(staging.resolve(ModelLocation.COMPLETE_MARKER), runId + "\n");
-      if (!isRemote(loc)) {
-        Path target = Path.of(loc);
-        io.srlm.util.FileTrees.delete(target);
-        Files.createDirectories(target.getParent());
-        Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } else {
-        ModelLocation.upload(staging, loc, hadoop());
-      }
-    } catch (java.io.IOException e) {
-      throw Errors.storageRoot("storage.model_root", modelRoot(), "cannot publish model " + name + " (" + e
-          .getMessage() + ")", e);
-    }
-    return loc;
-  }
-
-  /** A local directory for any model location (remote ones are copied to the cache). */
-  public Path localModel(String location) {
-    return ModelLocation.resolve(location, cacheDir(), hadoop());
-  }
-
-  public boolean modelExists(String location) {
-    try {
-      if (!isRemote(location)) {
-        return Files.isRegularFile(Path.of(location, ModelLocation.COMPLETE_MARKER));
-      }
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location, ModelLocation.COMPLETE_MARKER);
-      return p.getFileSystem(hadoop()).exists(p);
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
-  public ModelSpec modelSpec(String location) {
-    return new ModelSpec(location, EngineOptions.of(config.engine()), config.storage().cacheDir(),
-        SparkSessions.hadoopS3(config.storage()));
-  }
-
-  public Configuration hadoop() {
-    return spark.sparkContext().hadoopConfiguration();
-  }
-
-  public Path cacheDir() {
-    return config.storage().cacheDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "srlm-cache")
-        : Path.of(config.storage().cacheDir());
-  }
-
-  private String modelRoot() {
-    String root = config.storage().modelRoot();
-    return isRemote(root) ? root : Path.of(root).toAbsolutePath().normalize().toString();
-  }
-
-  static boolean isRemote(String loc) {
-    return Locations.isRemote(loc);
+  /** Where the run's models live (publish, local copies, executor specs). */
+  public ModelStore models() {
+    return models;
   }
 }

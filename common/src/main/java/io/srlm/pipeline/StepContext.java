@@ -2,12 +2,10 @@ package io.srlm.pipeline;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
-import io.srlm.model.EngineOptions;
 import io.srlm.registry.StepDef;
 import io.srlm.registry.StepRegistry;
 import io.srlm.spark.Faults;
 import io.srlm.spark.ModelSpec;
-import io.srlm.spark.SparkSessions;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.RejectedRow;
 import io.srlm.tables.TableDef;
@@ -104,9 +102,7 @@ public final class StepContext {
 
   /** The spec executors load {@code location} with, using this stage's {@code engine} settings. */
   public ModelSpec modelSpec(String location) {
-    SrlmConfig c = settings();
-    return new ModelSpec(location, EngineOptions.of(c.engine()), c.storage().cacheDir(),
-        SparkSessions.hadoopS3(c.storage()));
+    return ModelStore.spec(location, settings().engine(), settings().storage());
   }
 
   /** Counters, for the step to add to. */

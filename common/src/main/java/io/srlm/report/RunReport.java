@@ -5,6 +5,7 @@ import io.srlm.pipeline.RunContext;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.Roots;
 import io.srlm.tables.TableStore;
+import io.srlm.util.Locations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,8 @@ public final class RunReport {
   /** Writes the report; returns where report.html is (a local path or the uploaded URI). */
   public static String write(RunContext ctx) {
     String dir = ctx.config().loop().reportDir();
-    boolean remote = dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*");
-    Path local = remote ? ctx.cacheDir().resolve("reports").resolve(ctx.runId())
+    boolean remote = Locations.isRemote(dir);
+    Path local = remote ? ctx.models().cacheDir().resolve("reports").resolve(ctx.runId())
         : Path.of(Roots.under(Path.of(dir).toAbsolutePath().normalize().toString(), ctx.runId()));
     WrittenReport w = ReportWriter.write(data(ctx), local);
     if (!remote) {
@@ -36,7 +37,7 @@ public final class RunReport {
     String target = Roots.under(dir, ctx.runId());
     try {
       org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(target);
-      FileSystem fs = dst.getFileSystem(ctx.hadoop());
+      FileSystem fs = dst.getFileSystem(ctx.models().hadoop());
       fs.mkdirs(dst);
       try (var files = Files.list(local)) {
         for (Path f : files.toList()) {

@@ -7,8 +7,6 @@ import io.srlm.prompting.ScoreParser;
 import io.srlm.tables.SeedEft;
 import io.srlm.tables.SeedIft;
 import io.srlm.util.StableIds;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,53 +43,29 @@ public final class JsonlSeedReader {
       String runId) {
     String name = file.toString();
     String source = "jsonl:" + name;
-    if (!Files.isRegularFile(file)) {
-      throw Errors.seedMissingFile(kind == Kind.IFT ? "seed.ift_path" : "seed.eft_path", name);
-    }
-    BadRows bad = new BadRows(mode, runId, name);
-    Map<String, Long> counts = new LinkedHashMap<>();
     List<SeedIft> ift = new ArrayList<>();
     List<EftLine> eftLines = new ArrayList<>();
-    long lines = 0;
-    long blank = 0;
-    try (Utf8Lines in = Utf8Lines.open(file)) {
-      for (Utf8Lines.Line l = in.next(); l != null; l = in.next()) {
-        lines++;
-        try {
-          if (l.text() == null) {
-            throw new BadRow("not_utf8", "the line is not UTF-8 text: " + l.error(), "save the file as UTF-8");
-          }
-          if (l.text().isBlank()) {
-            blank++;
-            continue;
-          }
-          JsonNode o = JsonRows.object(l.text(), EXAMPLE);
+    JsonlPass.Result pass = JsonlPass.read(file, kind == Kind.IFT ? "seed.ift_path" : "seed.eft_path", mode, runId,
+        EXAMPLE, "save the file as UTF-8", (o, line) -> {
           String prompt = JsonRows.requiredText(o, "prompt", "the user turn");
           String completion = JsonRows.requiredText(o, "completion", "the assistant turn");
           if (kind == Kind.IFT) {
-            ift.add(new SeedIft(runId, 0, StableIds.id("ift", source, l.number()), source,
+            ift.add(new SeedIft(runId, 0, StableIds.id("ift", source, line), source,
                 SeedSplit.of(prompt, heldoutFraction), "general", prompt, completion));
           } else {
-            eftLines.add(eftLine(o, l.number(), prompt, completion, judge));
+            eftLines.add(eftLine(o, line, prompt, completion, judge));
           }
-        } catch (BadRow e) {
-          bad.reject(l.number(), e);
-        }
-      }
-    } catch (IOException e) {
-      throw Errors.seedUnreadable(name, e);
-    }
-    if (lines == blank) {
-      throw Errors.seedEmpty(name);
-    }
+        });
+    BadRows bad = pass.bad();
+    Map<String, Long> counts = new LinkedHashMap<>();
     List<SeedEft> eft = kind == Kind.EFT ? eftRows(eftLines, source, judge, heldoutFraction, runId, counts)
         : List.of();
     if (ift.isEmpty() && eft.isEmpty()) {
       throw Errors.seedNoUsableRows(name, "all " + bad.size() + " rows are bad and were skipped",
           "fix the rows listed in rejected_rows (or run with seed.on_bad_row=fail to see the first one)");
     }
-    counts.put("lines", lines);
-    counts.put("blank_lines", blank);
+    counts.put("lines", pass.lines());
+    counts.put("blank_lines", pass.blank());
     if (kind == Kind.IFT) {
       counts.put("ift_rows", (long) ift.size());
       counts.put("heldout_ift", ift.stream().filter(r -> r.split().equals(SeedSplit.HELDOUT)).count());

@@ -6,8 +6,6 @@ import io.srlm.prompting.JudgeTemplate;
 import io.srlm.tables.SeedEft;
 import io.srlm.tables.SeedIft;
 import io.srlm.util.StableIds;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,10 +53,6 @@ public final class OasstImporter {
       String runId) {
     String name = file.toString();
     String source = "oasst:" + name;
-    if (!Files.isRegularFile(file)) {
-      throw Errors.seedMissingFile("seed.oasst_path", name);
-    }
-    BadRows bad = new BadRows(mode, runId, name);
     Map<String, Long> counts = new LinkedHashMap<>();
     for (String k : List.of("lines", "blank_lines", "trees", "trees_not_ready", "trees_other_lang", "trees_deleted",
         "trees_failed_review", "trees_without_ranked_reply", "replies_deleted", "replies_failed_review",
@@ -67,38 +61,20 @@ public final class OasstImporter {
     }
     List<SeedIft> ift = new ArrayList<>();
     List<SeedEft> eft = new ArrayList<>();
-    long groups = 0;
-    try (Utf8Lines in = Utf8Lines.open(file)) {
-      for (Utf8Lines.Line l = in.next(); l != null; l = in.next()) {
-        counts.merge("lines", 1L, Long::sum);
-        try {
-          if (l.text() == null) {
-            throw new BadRow("not_utf8", "the line is not UTF-8 text: " + l.error(),
-                "re-download the export; it should be UTF-8");
-          }
-          if (l.text().isBlank()) {
-            counts.merge("blank_lines", 1L, Long::sum);
-            continue;
-          }
-          groups += tree(JsonRows.object(l.text(), EXAMPLE), l.number(), lang, judge, heldoutFraction, runId,
-              source, counts, ift, eft);
-        } catch (BadRow e) {
-          bad.reject(l.number(), e);
-        }
-      }
-    } catch (IOException e) {
-      throw Errors.seedUnreadable(name, e);
-    }
-    if (counts.get("lines").equals(counts.get("blank_lines"))) {
-      throw Errors.seedEmpty(name);
-    }
+    long[] groups = {0};
+    JsonlPass.Result pass = JsonlPass.read(file, "seed.oasst_path", mode, runId, EXAMPLE,
+        "re-download the export; it should be UTF-8", (o, line) -> groups[0] += tree(o, line, lang, judge,
+            heldoutFraction, runId, source, counts, ift, eft));
+    BadRows bad = pass.bad();
+    counts.put("lines", pass.lines());
+    counts.put("blank_lines", pass.blank());
     if (ift.isEmpty() && eft.isEmpty()) {
       throw Errors.seedNoUsableRows(name, "no tree gave a row (" + counts + ", rejected rows: " + bad.size() + ")",
           "check seed.oasst_lang (\"" + lang + "\") and that the file is a *.trees.jsonl export with ranked replies "
               + "and trees in tree_state " + READY);
     }
     counts.put("ift_rows", (long) ift.size());
-    counts.put("eft_groups", groups);
+    counts.put("eft_groups", groups[0]);
     counts.put("eft_rows", (long) eft.size());
     counts.put("heldout_ift", ift.stream().filter(r -> r.split().equals(SeedSplit.HELDOUT)).count());
     counts.put("heldout_eft", eft.stream().filter(r -> r.split().equals(SeedSplit.HELDOUT)).count());

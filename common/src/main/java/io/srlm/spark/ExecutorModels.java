@@ -4,6 +4,7 @@ import io.srlm.model.Devices;
 import io.srlm.model.LanguageModel;
 import io.srlm.model.RewardModel;
 import io.srlm.model.io.ModelLocation;
+import io.srlm.util.Locations;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -93,9 +94,7 @@ public final class ExecutorModels {
 
   private static Path localDir(ModelSpec spec) {
     Configuration conf = hadoopConf(spec);
-    Path cache = spec.cacheDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "srlm-cache")
-        : Path.of(spec.cacheDir());
-    return ModelLocation.resolve(spec.location(), cache, conf);
+    return ModelLocation.resolve(spec.location(), Locations.cacheDir(spec.cacheDir()), conf);
   }
 
   /** Models loaded by this JVM since it started (the cluster test asserts at most one per spec). */

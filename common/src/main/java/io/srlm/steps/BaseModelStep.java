@@ -45,10 +45,10 @@ public final class BaseModelStep implements Step {
         throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()),
             "run the seed step first: the tiny model's tokenizer is trained on the seed corpus");
       }
-      Path staging = ctx.run().stagingDir(Models.name(0));
+      Path staging = ctx.run().models().stagingDir(Models.name(0));
       io.srlm.util.FileTrees.delete(staging);
       TinyModel.create(c.model().tiny(), corpus, staging);
-      location = ctx.run().publish(staging, Models.name(0));
+      location = ctx.run().models().publish(staging, Models.name(0));
       base = SrlmConfig.Model.BUILTIN_TINY;
       r.count("corpus_texts", corpus.size());
     } else {
@@ -57,7 +57,7 @@ public final class BaseModelStep implements Step {
         throw Errors.configBadValue("model.base", "(config)", "must name a HuggingFace model directory (local, "
             + "s3a://, dbfs:/) or builtin:tiny", "''");
       }
-      HfModelConfig.read(ctx.run().localModel(location));
+      HfModelConfig.read(ctx.run().models().localModel(location));
       base = location;
     }
     Models.record(ctx, new ModelRow(ctx.runId(), 0,

@@ -37,7 +37,8 @@ final class Finetune implements AutoCloseable {
       String stageId) {
     EngineOptions opts = EngineOptions.of(ctx.settings().engine());
     boolean full = train.finetune().equals("full");
-    LanguageModel lm = LanguageModel.load(ctx.run().localModel(baseLocation), TrainingPrecision.loadOptions(opts));
+    LanguageModel lm = LanguageModel.load(ctx.run().models().localModel(baseLocation),
+        TrainingPrecision.loadOptions(opts));
     if (full) {
       return new Finetune(baseLocation, lm, null, lm.model().weights());
     }
@@ -67,7 +68,7 @@ final class Finetune implements AutoCloseable {
 
   /** Writes the trained model (adapter + merged weights) and publishes it as {@code name}; returns the location. */
   String publish(RunContext ctx, String name) {
-    Path staging = ctx.stagingDir(name);
+    Path staging = ctx.models().stagingDir(name);
     FileTrees.delete(staging);
     if (adapters != null) {
       Lora.save(adapters, staging.resolve("adapter"), baseLocation);
@@ -75,7 +76,7 @@ final class Finetune implements AutoCloseable {
       Lora.mergeInto(lm.model(), adapters);
     }
     ModelWriter.write(lm.model(), lm.config(), lm.dir(), staging, ModelWriter.storedDtype(lm.config()));
-    return ctx.publish(staging, name);
+    return ctx.models().publish(staging, name);
   }
 
   @Override

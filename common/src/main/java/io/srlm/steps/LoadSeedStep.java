@@ -100,11 +100,11 @@ public final class LoadSeedStep implements Step {
     }
     try {
       org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(location);
-      var fs = src.getFileSystem(ctx.hadoop());
+      var fs = src.getFileSystem(ctx.models().hadoop());
       if (!fs.exists(src)) {
         throw Errors.seedMissingFile(key, location);
       }
-      Path dst = ctx.cacheDir().resolve("seed").resolve(io.srlm.util.StableIds.sha256Hex(location) + "-"
+      Path dst = ctx.models().cacheDir().resolve("seed").resolve(io.srlm.util.StableIds.sha256Hex(location) + "-"
           + src.getName());
       Files.createDirectories(dst.getParent());
       fs.copyToLocalFile(false, src, new org.apache.hadoop.fs.Path(dst.toUri()), true);

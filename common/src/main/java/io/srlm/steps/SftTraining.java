@@ -64,7 +64,7 @@ final class SftTraining {
       }
       List<SftExample> valCapped = val.size() > MAX_VAL_ROWS ? val.subList(0, MAX_VAL_ROWS) : val;
       MetricsBuffer metrics = new MetricsBuffer(ctx, 0, metricsStage);
-      TrainSpec spec = new TrainSpec(metricsStage, conf, seed, ctx.run().checkpointDir(key), 0, "loss", false,
+      TrainSpec spec = new TrainSpec(metricsStage, conf, seed, ctx.run().models().checkpointDir(key), 0, "loss", false,
           c.debug().haltAfterSteps());
       TrainResult res = new Trainer<>(ft.model().model().manager(), ft.params(),
           new SftObjective(ft.model().model(), ft.model().padId()), spec, metrics).train(train, valCapped);

@@ -80,8 +80,8 @@ public final class TrainDpoStep implements Step {
       MetricsBuffer metrics = new MetricsBuffer(ctx, it, "dpo");
       String esMetric = c.dpo().earlyStoppingMetric().equals("val_loss") ? "loss" : "reward_accuracy";
       TrainSpec spec = new TrainSpec("dpo", c.dpo().train(), StableIds.seed(ctx.seed(), ctx.stageId()),
-          ctx.run().checkpointDir(ctx.stageId()), val.isEmpty() ? 0 : c.dpo().earlyStoppingPatience(), esMetric,
-          !esMetric.equals("loss"), c.debug().haltAfterSteps());
+          ctx.run().models().checkpointDir(ctx.stageId()), val.isEmpty() ? 0 : c.dpo().earlyStoppingPatience(),
+          esMetric, !esMetric.equals("loss"), c.debug().haltAfterSteps());
       TrainResult res = new Trainer<>(ft.model().model().manager(), ft.params(),
           new DpoObjective(ft.model().model(), ft.model().padId(), c.dpo().loss(), beta), spec, metrics)
           .train(train, val);
@@ -123,7 +123,7 @@ public final class TrainDpoStep implements Step {
     if (sameAsPolicy) {
       scores = ft.model().scorer(bs).score(prompts, completions);
     } else {
-      try (LanguageModel ref = LanguageModel.load(ctx.run().localModel(reference.path()),
+      try (LanguageModel ref = LanguageModel.load(ctx.run().models().localModel(reference.path()),
           io.srlm.model.EngineOptions.of(c.engine()))) {
         scores = ref.scorer(bs).score(prompts, completions);
       }

@@ -89,7 +89,7 @@ class BadInputStepsTest {
         .hasMessageContaining("preference_pairs");
     assertThat(t.collect(Catalogue.MODELS, TableStore.runIs("bad"))).extracting(ModelRow::name)
         .doesNotContain("M2");
-    assertThat(ctx.modelExists(ctx.modelLocation("M2"))).isFalse();
+    assertThat(ctx.models().modelExists(ctx.models().modelLocation("M2"))).isFalse();
   }
 
   /** After the empty-table case: pairs with an empty side or too long for dpo.max_seq_len are skipped and counted. */

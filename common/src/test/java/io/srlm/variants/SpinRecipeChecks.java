@@ -40,7 +40,7 @@ abstract class SpinRecipeChecks {
       assertThat(m.parentModel()).isEqualTo("M" + (i - 1));
       assertThat(m.referenceModel()).isEqualTo("M" + (i - 1));
       assertThat(m.trainedOn()).containsKey("preference_pairs");
-      assertThat(v.ctx.modelExists(m.path())).isTrue();
+      assertThat(v.ctx.models().modelExists(m.path())).isTrue();
     }
     // The loop's report covers every stage type (spin, reward-model and pairwise judgements included).
     java.nio.file.Path report = v.dir.resolve("reports").resolve(VariantRun.RUN).resolve("report.html");

@@ -14,6 +14,7 @@ import io.srlm.tables.PromptRow;
 import io.srlm.tables.RunStep;
 import io.srlm.tables.SeedIft;
 import io.srlm.tables.TableStore;
+import io.srlm.util.Locations;
 import io.srlm.util.StableIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,9 +65,8 @@ public final class StagesBench {
     if (o.model() != null) {
       return o.model().toAbsolutePath();
     }
-    Path cache = cfg.storage().cacheDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "srlm-cache")
-        : Path.of(cfg.storage().cacheDir());
-    return BenchModels.fineTunedTiny(cfg, o.sftSteps(), cache, progress);
+    return BenchModels.fineTunedTiny(cfg, o.sftSteps(), Locations.cacheDir(cfg.storage().cacheDir()),
+        progress);
   }
 
   /**

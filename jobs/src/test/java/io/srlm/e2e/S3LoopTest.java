@@ -109,7 +109,7 @@ class S3LoopTest {
   void anIterationReadsAndWritesEverythingOnS3() throws Exception {
     SrlmConfig cfg = config("s3", BUCKET, port);
     RunContext ctx = RunContext.open(LocalSpark.session(), cfg, false, false);
-    ModelLocation.upload(TestModels.m1(), cfg.model().base(), ctx.hadoop());
+    ModelLocation.upload(TestModels.m1(), cfg.model().base(), ctx.models().hadoop());
 
     java.io.StringWriter logs = new java.io.StringWriter();
     RunSummary summary;
@@ -124,7 +124,7 @@ class S3LoopTest {
     List<ModelRow> models = ctx.tables().collect(Catalogue.MODELS, TableStore.runIs("s3"));
     ModelRow m2 = models.stream().filter(m -> m.name().equals("M2")).findFirst().orElseThrow();
     assertThat(m2.path()).startsWith("s3a://" + BUCKET + "/models/");
-    assertThat(ctx.modelExists(m2.path())).isTrue();
+    assertThat(ctx.models().modelExists(m2.path())).isTrue();
     assertThat(m2.trainedOn()).containsKey("preference_pairs");
     assertThat(ctx.tables().readVersion(Catalogue.PREFERENCE_PAIRS, m2.trainedOn().get("preference_pairs"))
         .count()).isPositive();

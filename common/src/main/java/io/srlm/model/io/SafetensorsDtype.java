@@ -8,19 +8,7 @@ import java.util.Optional;
  * model weights; the others can be listed and read as raw bytes.
  */
 public enum SafetensorsDtype {
-  F64(8, Kind.FLOAT),
-  F32(4, Kind.FLOAT),
-  F16(2, Kind.FLOAT),
-  BF16(2, Kind.FLOAT),
-  I64(8, Kind.INT),
-  I32(4, Kind.INT),
-  I16(2, Kind.INT),
-  I8(1, Kind.INT),
-  U64(8, Kind.INT),
-  U32(4, Kind.INT),
-  U16(2, Kind.INT),
-  U8(1, Kind.INT),
-  BOOL(1, Kind.BOOL);
+  F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL;
 
   /** What the bytes mean. */
   public enum Kind {
@@ -32,9 +20,19 @@ public enum SafetensorsDtype {
   private final int size;
   private final Kind kind;
 
-  SafetensorsDtype(int size, Kind kind) {
-    this.size = size;
-    this.kind = kind;
+  /**
+   * A header's dtype name spells what its elements are, so size and kind are read from it: I (signed) and U
+   * (unsigned) are integers, F and BF floats, then the width in bits; BOOL is one byte.
+   */
+  SafetensorsDtype() {
+    String n = name();
+    if (n.equals("BOOL")) {
+      this.size = 1;
+      this.kind = Kind.BOOL;
+    } else {
+      this.size = Integer.parseInt(n.replaceAll("[A-Z]", "")) / 8;
+      this.kind = n.startsWith("I") || n.startsWith("U") ? Kind.INT : Kind.FLOAT;
+    }
   }
 
   /** Bytes per element. */
