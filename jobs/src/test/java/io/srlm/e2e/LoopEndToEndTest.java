@@ -207,7 +207,11 @@ class LoopEndToEndTest {
     for (TableDef<?> t : List.of(Catalogue.SEED_IFT, Catalogue.SEED_EFT, Catalogue.PROMPTS, Catalogue.RESPONSES,
         Catalogue.JUDGEMENTS, Catalogue.PREFERENCE_PAIRS, Catalogue.REFERENCE_LOGPROBS, Catalogue.EVALUATIONS,
         Catalogue.EVAL_SAMPLES, Catalogue.REJECTED_ROWS)) {
-      assertThat(rows(resumed, t)).as(t.name()).isNotEmpty().isEqualTo(rows(straight, t));
+      List<String> expected = rows(straight, t);
+      if (t != Catalogue.REJECTED_ROWS) { // a table the first iteration must have filled (nothing compared else)
+        assertThat(expected).as(t.name() + " of the first iteration").isNotEmpty();
+      }
+      assertThat(rows(resumed, t)).as(t.name()).isEqualTo(expected);
     }
     Map<String, List<Double>> metricsResumed = metrics(resumed);
     Map<String, List<Double>> metricsStraight = metrics(straight);
