@@ -9,15 +9,12 @@ import io.srlm.spark.Faults;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.EvalSample;
 import io.srlm.tables.EvaluationRow;
-import io.srlm.tables.SeedIft;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.functions;
 
 /**
- * Shared plumbing of the evaluation steps: the model evaluated, the held-out prompts, distributed generation and
+ * Shared plumbing of the evaluation steps: the model evaluated, distributed generation and
  * idempotent writes of their rows.
  */
 final class EvalSupport {
@@ -30,21 +27,6 @@ final class EvalSupport {
   static Model model(StepContext ctx, int index) {
     String name = Models.name(index);
     return new Model(name, Models.require(ctx, name).path());
-  }
-
-  /**
-   * The held-out seed prompts that are not task-creation rows, sorted by seed id (the order every evaluation takes
-   * its first eval.*_max_prompts of).
-   */
-  static List<SeedIft> heldOutPrompts(StepContext ctx) {
-    List<SeedIft> held = new ArrayList<>();
-    for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
-      if (s.split().equals("heldout") && !s.taskType().equals("task_creation")) {
-        held.add(s);
-      }
-    }
-    held.sort(Comparator.comparing(SeedIft::seedId));
-    return held;
   }
 
   /** The first {@code max} of {@code rows}. */

@@ -40,7 +40,7 @@ public final class EvaluateTasksStep implements Step {
     EvalSupport.Model evaluated = EvalSupport.model(ctx, ctx.iteration() + 1);
     List<SeedIft> checkable = new ArrayList<>();
     long unchecked = 0;
-    for (SeedIft s : EvalSupport.heldOutPrompts(ctx)) {
+    for (SeedIft s : SeedPools.heldOut(ctx)) {
       if (BuiltinTasks.parse(s.prompt()).isEmpty()) {
         unchecked++;
       } else {

@@ -36,16 +36,10 @@ public final class GeneratePromptsStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
+    List<SeedIft> seeds = SeedPools.train(ctx);
     SrlmConfig c = ctx.settings();
     int it = ctx.iteration();
     StepResult.Builder r = ctx.result();
-    List<SeedIft> seeds = new ArrayList<>();
-    for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
-      if (s.split().equals("train") && !s.taskType().equals("task_creation")) {
-        seeds.add(s);
-      }
-    }
-    seeds.sort((a, b) -> a.seedId().compareTo(b.seedId()));
     if (seeds.size() < c.prompts().seedShots()) {
       throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()), "prompt generation needs at least "
           + c.prompts().seedShots() + " seed prompts (prompts.seed_shots); load more seed data");

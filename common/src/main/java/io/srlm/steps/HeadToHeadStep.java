@@ -53,7 +53,7 @@ public final class HeadToHeadStep implements Step {
     label += ", judge " + (c.eval().h2hJudgeModel().isEmpty() ? judgeName : "external");
     JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.eval().h2hTemplate(),
         "eval.head_to_head.template");
-    List<SeedIft> held = EvalSupport.first(EvalSupport.heldOutPrompts(ctx), c.eval().h2hMaxPrompts());
+    List<SeedIft> held = EvalSupport.first(SeedPools.heldOut(ctx), c.eval().h2hMaxPrompts());
     boolean pairwise = template.kind() == JudgeTemplate.Kind.PAIRWISE;
     // Pointwise: m answers per model, each model with its own seeds, and the mean of all their scores decides.
     int m = pairwise ? 1 : e.h2hAnswers();

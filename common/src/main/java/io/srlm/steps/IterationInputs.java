@@ -2,6 +2,7 @@ package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
+import io.srlm.model.SamplingParams;
 import io.srlm.pipeline.StepContext;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.ScoreParser;
@@ -21,8 +22,10 @@ final class IterationInputs {
    * @param template judge.template
    * @param judge the judge's model path ({@link #judgeModel})
    * @param judgeKey the judge's identity in row ids ({@link Models#judgeKey})
+   * @param sampling the judge's sampling (judge.sampling)
    */
-  record JudgeInputs(List<ResponseRow> responses, JudgeTemplate template, String judge, String judgeKey) {}
+  record JudgeInputs(List<ResponseRow> responses, JudgeTemplate template, String judge, String judgeKey,
+      SamplingParams sampling) {}
 
   /**
    * This iteration's responses (failing when there are none), judge.template (which must be of {@code kind},
@@ -32,7 +35,8 @@ final class IterationInputs {
     List<ResponseRow> responses = ctx.rows(Catalogue.RESPONSES, ctx.partition(), "run sample-responses first");
     JudgeTemplate template = judgeTemplate(ctx.settings(), kind, fix);
     String judge = judgeModel(ctx);
-    return new JudgeInputs(responses, template, judge, Models.judgeKey(ctx.settings().judge().model(), ctx.iteration()));
+    return new JudgeInputs(responses, template, judge, Models.judgeKey(ctx.settings().judge().model(),
+        ctx.iteration()), Generation.params(ctx.settings().judge().sampling()));
   }
 
   /** judge.template, which must be of {@code kind}; otherwise an error naming the key with {@code fix}. */

@@ -1,6 +1,5 @@
 package io.srlm.steps;
 
-import io.srlm.config.SrlmConfig;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
@@ -43,18 +42,14 @@ public final class JudgePairwiseStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
-    SrlmConfig c = ctx.settings();
-    int it = ctx.iteration();
-    StepResult.Builder r = ctx.result();
     IterationInputs.JudgeInputs in = IterationInputs.judging(ctx, JudgeTemplate.Kind.PAIRWISE, "must be a "
         + "pairwise template (with {response_a} and {response_b}, e.g. pairwise-ab) when judge.mode = pairwise");
-    List<ResponseRow> responses = in.responses();
-    JudgeTemplate template = in.template();
-    String judge = in.judge();
     Map<String, List<ResponseRow>> byPrompt = new TreeMap<>();
-    for (ResponseRow x : responses) {
+    for (ResponseRow x : in.responses()) {
       byPrompt.computeIfAbsent(x.promptId(), k -> new ArrayList<>()).add(x);
     }
+    int it = ctx.iteration();
+    JudgeTemplate template = in.template();
     List<Call> calls = new ArrayList<>();
     List<CompletionRequest> requests = new ArrayList<>();
     PairwiseTally tally = new PairwiseTally();
@@ -76,8 +71,7 @@ public final class JudgePairwiseStep implements Step {
         }
       }
     }
-    Map<String, Completion> out = Generation.run(ctx, judge, requests, Generation.params(c.judge().sampling()), NAME,
-        ctx.faults());
+    Map<String, Completion> out = Generation.run(ctx, in.judge(), requests, in.sampling(), NAME, ctx.faults());
     ScoreParser parser = template.parser();
     Map<String, ScoreParser.Parsed> parsed = new HashMap<>();
     Map<String, Map<String, ScoreParser.Choice>> byComparison = new HashMap<>();
@@ -86,6 +80,7 @@ public final class JudgePairwiseStep implements Step {
       parsed.put(call.key(), p);
       byComparison.computeIfAbsent(call.comparisonId(), k -> new HashMap<>()).put(call.order(), p.choice());
     }
+    StepResult.Builder r = ctx.result();
     Map<String, PairwiseTally.Outcome> outcomes = new HashMap<>();
     for (Call call : calls) {
       if (call.order().equals("ab")) {
@@ -106,27 +101,27 @@ public final class JudgePairwiseStep implements Step {
       String status = IterationInputs.status(o, p);
       raw.add(new PairwiseJudgementRow(ctx.runId(), it, call.key(), call.comparisonId(), call.first().promptId(),
           call.a().responseId(), call.b().responseId(), call.order(), call.seed(), o.text(),
-          p.ok() ? verdict(p.choice()) : null, status, oc.column(), winner, judge, template.name(),
+          p.ok() ? verdict(p.choice()) : null, status, oc.column(), winner, in.judge(), template.name(),
           o.completionTokens(), o.finishReasonOrNone()));
       r.add("status_" + status, 1);
     }
     raw.sort(Comparator.comparing(PairwiseJudgementRow::judgementId));
     List<JudgementRow> rows = new ArrayList<>();
-    for (ResponseRow x : responses) {
+    for (ResponseRow x : in.responses()) {
       PairwiseTally.Counts n = tally.of(x.responseId());
       Double score = n.score();
       rows.add(new JudgementRow(ctx.runId(), it, StableIds.id("pairwise-score", x.responseId(), in.judgeKey()),
           x.responseId(), x.promptId(), 0, 0L, n.summary(), score, score == null ? "no_verdict" : "ok", score,
-          n.verdicts(), judge, template.name(), 0, "none"));
+          n.verdicts(), in.judge(), template.name(), 0, "none"));
     }
     rows.sort(Comparator.comparing(JudgementRow::judgementId));
     long scored = rows.stream().filter(x -> x.score() != null).count();
-    r.count("judge_calls", raw.size()).count("responses", responses.size()).count("responses_scored", scored);
+    r.count("judge_calls", raw.size()).count("responses", in.responses().size()).count("responses_scored", scored);
     ctx.replacePartition(Catalogue.PAIRWISE_JUDGEMENTS, raw);
     ctx.replacePartition(Catalogue.JUDGEMENTS, rows);
     long parsedOk = raw.stream().filter(x -> x.verdict() != null).count();
     return ctx.done(String.format("%d pairwise judge calls for %d responses (parse rate %.1f%%, %d consistent wins)",
-        raw.size(), responses.size(), 100.0 * parsedOk / Math.max(1, raw.size()), r.count("comparisons_win")));
+        raw.size(), in.responses().size(), 100.0 * parsedOk / Math.max(1, raw.size()), r.count("comparisons_win")));
   }
 
   private static String verdict(ScoreParser.Choice c) {

@@ -1,6 +1,5 @@
 package io.srlm.steps;
 
-import io.srlm.config.SrlmConfig;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
@@ -29,14 +28,12 @@ public final class JudgeResponsesStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
-    SrlmConfig c = ctx.settings();
-    int it = ctx.iteration();
-    StepResult.Builder r = ctx.result();
     IterationInputs.JudgeInputs in = IterationInputs.judging(ctx, JudgeTemplate.Kind.POINTWISE, "must be a "
         + "pointwise template for pointwise judging; use judge.mode = pairwise for a pairwise one");
+    int k = ctx.settings().judge().samples();
+    int it = ctx.iteration();
     List<ResponseRow> responses = in.responses();
     JudgeTemplate template = in.template();
-    int k = c.judge().samples();
     List<CompletionRequest> requests = new ArrayList<>();
     Map<String, ResponseRow> responseOf = new HashMap<>();
     Map<String, Integer> indexOf = new HashMap<>();
@@ -53,8 +50,8 @@ public final class JudgeResponsesStep implements Step {
       }
     }
     ScoreParser parser = template.parser();
-    List<Completion> out = List.copyOf(Generation.run(ctx, in.judge(), requests,
-        Generation.params(c.judge().sampling()), NAME, ctx.faults()).values());
+    List<Completion> out = List.copyOf(Generation.run(ctx, in.judge(), requests, in.sampling(), NAME,
+        ctx.faults()).values());
     Map<String, List<ScoreParser.Parsed>> samplesOf = new HashMap<>(); // response id -> its k parsed samples
     Map<String, ScoreParser.Parsed> parsed = new HashMap<>();
     for (Completion o : out) {
@@ -65,6 +62,7 @@ public final class JudgeResponsesStep implements Step {
     }
     Map<String, Judging.Mean> means = new HashMap<>();
     samplesOf.forEach((response, samples) -> means.put(response, Judging.mean(samples)));
+    StepResult.Builder r = ctx.result();
     List<JudgementRow> rows = new ArrayList<>();
     for (Completion o : out) {
       String id = o.key();

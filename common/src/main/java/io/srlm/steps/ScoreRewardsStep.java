@@ -32,14 +32,7 @@ public final class ScoreRewardsStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
-    SrlmConfig c = ctx.settings();
-    int it = ctx.iteration();
-    StepResult.Builder r = ctx.result();
-    String model = c.judge().model();
-    if (!c.judge().rewardModel()) {
-      throw Errors.configBadValue("judge.model", "(config)", "must name a sequence-classification model with "
-          + "judge.reward_head = sequence_classification for the " + NAME + " step", "'" + model + "'");
-    }
+    String model = rewardModel(ctx.settings());
     List<ResponseRow> responses = ctx.rows(Catalogue.RESPONSES, ctx.partition(), "run sample-responses first");
     List<RewardRequest> requests = new ArrayList<>();
     Map<String, ResponseRow> byId = new HashMap<>();
@@ -47,10 +40,12 @@ public final class ScoreRewardsStep implements Step {
       requests.add(new RewardRequest(x.responseId(), x.prompt(), x.response()));
       byId.put(x.responseId(), x);
     }
-    Faults faults = new Faults(c.debug().failFirstAttempt());
+    Faults faults = new Faults(ctx.settings().debug().failFirstAttempt());
     List<RewardScore> out = Generation.onExecutors(ctx, NAME, requests.size(), "scored_tokens", false, progress ->
         RewardScores.run(ctx.spark(), requests, ctx.modelSpec(model), NAME, faults, progress,
             Generation.partitions(ctx, requests)));
+    int it = ctx.iteration();
+    StepResult.Builder r = ctx.result();
     List<JudgementRow> rows = new ArrayList<>();
     for (RewardScore o : out) {
       ResponseRow x = byId.get(o.key());
@@ -67,5 +62,14 @@ public final class ScoreRewardsStep implements Step {
     ctx.replacePartition(Catalogue.JUDGEMENTS, rows);
     return ctx.done(String.format("%d responses scored by the reward model %s (%d without a score)", ok, model,
         rows.size() - ok));
+  }
+
+  /** judge.model, which must be a sequence-classification model; otherwise an error naming the key. */
+  private static String rewardModel(SrlmConfig c) {
+    if (!c.judge().rewardModel()) {
+      throw Errors.configBadValue("judge.model", "(config)", "must name a sequence-classification model with "
+          + "judge.reward_head = sequence_classification for the " + NAME + " step", "'" + c.judge().model() + "'");
+    }
+    return c.judge().model();
   }
 }

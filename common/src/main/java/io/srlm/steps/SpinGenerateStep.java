@@ -1,6 +1,7 @@
 package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
+import io.srlm.errors.Errors;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
@@ -16,7 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.functions;
 
 /**
  * SPIN's data step (Chen et al. 2024): the current model M_t answers seed IFT prompts once each on the executors
@@ -34,12 +34,14 @@ public final class SpinGenerateStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
+    List<SeedIft> pool = SeedPools.train(ctx);
+    if (pool.isEmpty()) {
+      throw Errors.tableEmpty(Catalogue.SEED_IFT.name(), SeedPools.TRAIN_FILTER, "SPIN answers the seed "
+          + "instruction-following prompts: load a seed set with such rows (srlm seed)");
+    }
     SrlmConfig c = ctx.settings();
     int it = ctx.iteration();
     StepResult.Builder r = ctx.result();
-    List<SeedIft> pool = ctx.rows(Catalogue.SEED_IFT, ctx.runRows().and(functions.col("split").equalTo("train"))
-        .and(functions.col("task_type").notEqual("task_creation")), "SPIN answers the seed instruction-following "
-        + "prompts: load a seed set with such rows (srlm seed)");
     List<SeedIft> chosen = sample(pool, c.spin().maxPrompts(), ctx.seed(), it);
     String model = Models.require(ctx, Models.name(it)).path();
     Map<String, SeedIft> byKey = new TreeMap<>();
