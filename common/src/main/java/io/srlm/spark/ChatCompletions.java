@@ -4,7 +4,6 @@ import io.srlm.model.Generation;
 import io.srlm.model.GenerationRequest;
 import io.srlm.model.LanguageModel;
 import io.srlm.model.SamplingParams;
-import io.srlm.tables.RowCodec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +22,7 @@ public final class ChatCompletions extends ExecutorBatches<LanguageModel, Comple
 
   public ChatCompletions(ModelSpec model, SamplingParams params, String step, Faults faults,
       StageProgress progress) {
-    super(model, step, faults, progress);
+    super(model, step, faults, progress, CompletionRequest.codec(), Completion.codec());
     this.params = params;
   }
 
@@ -35,16 +34,6 @@ public final class ChatCompletions extends ExecutorBatches<LanguageModel, Comple
   @Override
   int chunkRows() {
     return model.engine().batchSize() * CHUNK_BATCHES;
-  }
-
-  @Override
-  RowCodec<CompletionRequest> in() {
-    return CompletionRequest.codec();
-  }
-
-  @Override
-  RowCodec<Completion> out() {
-    return Completion.codec();
   }
 
   @Override

@@ -18,8 +18,8 @@ import org.apache.spark.util.LongAccumulator;
  * Spark hands over are converted here, once, by the records' codecs.
  *
  * @param <M> the loaded model
- * @param <I> an input row (a record of {@link #in()}'s schema)
- * @param <O> an output row (a record of {@link #out()}'s schema)
+ * @param <I> an input row (a record of the input codec's schema)
+ * @param <O> an output row (a record of the output codec's schema)
  */
 abstract class ExecutorBatches<M, I extends Record, O extends Record> implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -30,8 +30,13 @@ abstract class ExecutorBatches<M, I extends Record, O extends Record> implements
   private final LongAccumulator rowsDone;
   private final LongAccumulator tokensDone;
   private final CollectionAccumulator<String> loads;
+  private final RowCodec<I> in;
+  private final RowCodec<O> out;
 
-  ExecutorBatches(ModelSpec model, String step, Faults faults, StageProgress progress) {
+  ExecutorBatches(ModelSpec model, String step, Faults faults, StageProgress progress, RowCodec<I> in,
+      RowCodec<O> out) {
+    this.in = in;
+    this.out = out;
     this.model = model;
     this.step = step;
     this.faults = faults;
@@ -46,23 +51,16 @@ abstract class ExecutorBatches<M, I extends Record, O extends Record> implements
   /** Rows per chunk (between fault checkpoints and progress updates). */
   abstract int chunkRows();
 
-  /** The input rows' codec. */
-  abstract RowCodec<I> in();
-
-  /** The output rows' codec. */
-  abstract RowCodec<O> out();
-
   /** Sets {@code out.get(i)} to the output of {@code rows.get(i)}; returns the tokens processed. */
   abstract long chunk(M m, List<I> rows, List<O> out);
 
   @Override
   public final Iterator<Row> call(Iterator<Row> input) {
     List<I> rows = new ArrayList<>();
-    RowCodec<I> in = in();
     input.forEachRemaining(row -> rows.add(in.fromRow(row)));
-    List<Row> out = new ArrayList<>(rows.size());
+    List<Row> done = new ArrayList<>(rows.size());
     if (rows.isEmpty()) {
-      return out.iterator();
+      return done.iterator();
     }
     long loadsBefore = ExecutorModels.loads();
     M m = load();
@@ -78,12 +76,12 @@ abstract class ExecutorBatches<M, I extends Record, O extends Record> implements
         if (results.get(i) == null) {
           throw new IllegalStateException(step + ": no output for input row " + (start + i) + " of the partition");
         }
-        out.add(out().toRow(results.get(i)));
+        done.add(out.toRow(results.get(i)));
       }
       rowsDone.add(part.size());
       tokensDone.add(tokens);
     }
-    return out.iterator();
+    return done.iterator();
   }
 
   /** "executorId/pid": which JVM ran the task (executor ids repeat across applications; pids do not). */

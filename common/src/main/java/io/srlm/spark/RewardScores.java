@@ -1,7 +1,6 @@
 package io.srlm.spark;
 
 import io.srlm.model.RewardModel;
-import io.srlm.tables.RowCodec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Encoders;
@@ -17,7 +16,7 @@ public final class RewardScores extends ExecutorBatches<RewardModel, RewardReque
   private static final long serialVersionUID = 1L;
 
   public RewardScores(ModelSpec model, String step, Faults faults, StageProgress progress) {
-    super(model, step, faults, progress);
+    super(model, step, faults, progress, RewardRequest.codec(), RewardScore.codec());
   }
 
   /** Scores {@code requests} (hash-partitioned by key) on the executors; one score per request, in any order. */
@@ -37,16 +36,6 @@ public final class RewardScores extends ExecutorBatches<RewardModel, RewardReque
   @Override
   int chunkRows() {
     return model.engine().batchSize();
-  }
-
-  @Override
-  RowCodec<RewardRequest> in() {
-    return RewardRequest.codec();
-  }
-
-  @Override
-  RowCodec<RewardScore> out() {
-    return RewardScore.codec();
   }
 
   @Override
