@@ -6,16 +6,14 @@ import io.srlm.model.LanguageModel;
 import io.srlm.model.SamplingParams;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
- * The executor side of every generation stage: for a partition of (key, user, seed) rows, apply the chat
- * template, generate with the per-JVM cached model in length-bucketed batches, and emit one output row per input
- * row. Each row samples from its own seed, so a retried task or another executor regenerates the same text on
+ * The executor side of every generation stage: for a partition of {@link CompletionRequest} rows, apply the chat
+ * template, generate with the per-JVM cached model in length-bucketed batches, and emit one {@link Completion} per
+ * request. Each row samples from its own seed, so a retried task or another executor regenerates the same text on
  * the same device. Only the small serialisable spec travels; the model is loaded once per executor JVM.
  */
-public final class ChatCompletions extends ExecutorBatches<LanguageModel> {
+public final class ChatCompletions extends ExecutorBatches<LanguageModel, CompletionRequest, Completion> {
   private static final long serialVersionUID = 1L;
   /** Batches generated between fault-injection checkpoints and progress updates. */
   private static final int CHUNK_BATCHES = 4;
@@ -24,7 +22,7 @@ public final class ChatCompletions extends ExecutorBatches<LanguageModel> {
 
   public ChatCompletions(ModelSpec model, SamplingParams params, String step, Faults faults,
       StageProgress progress) {
-    super(model, step, faults, progress);
+    super(model, step, faults, progress, CompletionRequest.codec(), Completion.codec());
     this.params = params;
   }
 
@@ -39,27 +37,25 @@ public final class ChatCompletions extends ExecutorBatches<LanguageModel> {
   }
 
   @Override
-  long chunk(LanguageModel lm, List<Row> part, Row[] results) {
+  long chunk(LanguageModel lm, List<CompletionRequest> part, List<Completion> results) {
     int context = lm.model().ropeLength();
     List<GenerationRequest> reqs = new ArrayList<>();
     List<Integer> idx = new ArrayList<>();
     for (int i = 0; i < part.size(); i++) {
-      Row r = part.get(i);
-      int[] ids = lm.promptIds(r.getString(1));
+      CompletionRequest r = part.get(i);
+      int[] ids = lm.promptIds(r.user());
       if (ids.length + 1 >= context) {
-        results[i] = RowFactory.create(r.getString(0), "", ids.length, 0, "", "too_long");
+        results.set(i, Completion.tooLong(r.key(), ids.length));
         continue;
       }
-      reqs.add(new GenerationRequest(ids, r.getLong(2), params));
+      reqs.add(new GenerationRequest(ids, r.seed(), params));
       idx.add(i);
     }
     List<Generation> gens = lm.generator(model.engine().batchSize()).generate(reqs);
     long tokens = 0;
     for (int j = 0; j < gens.size(); j++) {
       Generation g = gens.get(j);
-      Row r = part.get(idx.get(j));
-      results[idx.get(j)] = RowFactory.create(r.getString(0), g.text(), g.promptTokens(), g.tokenIds().length,
-          g.finishReason(), "ok");
+      results.set(idx.get(j), Completion.of(part.get(idx.get(j)).key(), g));
       tokens += g.tokenIds().length;
     }
     return tokens;

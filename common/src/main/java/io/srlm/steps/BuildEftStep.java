@@ -9,10 +9,11 @@ import io.srlm.seed.BuiltinTasks;
 import io.srlm.seed.Grade;
 import io.srlm.seed.ModelEft;
 import io.srlm.seed.Task;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.SeedEft;
 import io.srlm.tables.SeedIft;
-import org.apache.spark.sql.functions;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,8 +21,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 
 /**
  * Model-written EFT rows ({@link ModelEft}), for any seed source. Ranked groups come from (1) M1's own sampled
@@ -51,15 +51,15 @@ public final class BuildEftStep implements Step {
     }
     prompts.sort(Comparator.comparingLong(s -> StableIds.seed(ctx.seed(), "eft-pick", s.seedId())));
     prompts = prompts.subList(0, Math.min(prompts.size(), e.prompts()));
-    List<Row> asks = new ArrayList<>();
+    List<CompletionRequest> asks = new ArrayList<>();
     for (SeedIft s : prompts) {
       for (int j = 0; j < e.answers(); j++) {
-        asks.add(RowFactory.create(s.seedId() + "#" + j, s.prompt(),
+        asks.add(new CompletionRequest(s.seedId() + "#" + j, s.prompt(),
             StableIds.seed(ctx.seed(), "eft-answer", s.seedId(), j)));
       }
     }
-    Map<String, Row> answers = EvalSupport.complete(ctx, c, model, asks, Generation.params(c.responses()
-        .sampling()), ctx.step() + "_answers", r);
+    Map<String, Completion> answers = EvalSupport.complete(ctx, model, asks, Generation.params(c.responses()
+        .sampling()), ctx.step() + "_answers");
     List<ModelEft.Group> groups = new ArrayList<>();
     long correct = 0;
     long unranked = 0;
@@ -67,11 +67,11 @@ public final class BuildEftStep implements Step {
       Task task = BuiltinTasks.parse(s.prompt()).orElseThrow();
       Map<String, Grade> graded = new LinkedHashMap<>();
       for (int j = 0; j < e.answers(); j++) {
-        Row o = answers.get(s.seedId() + "#" + j);
-        if (Generation.ok(o)) {
-          Grade g = BuiltinTasks.grade(task, o.getString(1));
+        Completion o = answers.get(s.seedId() + "#" + j);
+        if (o.ok()) {
+          Grade g = BuiltinTasks.grade(task, o.text());
           correct += g.score() == 5 ? 1 : 0;
-          graded.putIfAbsent(o.getString(1), g);
+          graded.putIfAbsent(o.text(), g);
         }
       }
       List<Double> scores = new ArrayList<>();
@@ -91,20 +91,20 @@ public final class BuildEftStep implements Step {
     int own = groups.size();
     groups.addAll(seedGroups(ctx, e.seedGroups()));
 
-    List<Row> judgeAsks = new ArrayList<>();
+    List<CompletionRequest> judgeAsks = new ArrayList<>();
     int k = c.judge().samples();
     for (int g = 0; g < groups.size(); g++) {
       ModelEft.Group grp = groups.get(g);
       for (int a = 0; a < grp.answers().size(); a++) {
         for (int j = 0; j < k; j++) {
-          judgeAsks.add(RowFactory.create(g + "#" + a + "#" + j, judge.renderPointwise(grp.question(),
+          judgeAsks.add(new CompletionRequest(g + "#" + a + "#" + j, judge.renderPointwise(grp.question(),
               grp.answers().get(a).response()), StableIds.seed(ctx.seed(), "eft-judge", grp.origin(), grp.key(),
               a, j)));
         }
       }
     }
-    Map<String, Row> verdicts = EvalSupport.complete(ctx, c, model, judgeAsks, Generation.params(c.judge()
-        .sampling()), ctx.step() + "_judge", r);
+    Map<String, Completion> verdicts = EvalSupport.complete(ctx, model, judgeAsks, Generation.params(c.judge()
+        .sampling()), ctx.step() + "_judge");
     List<SeedEft> rows = new ArrayList<>();
     Map<ModelEft.Outcome, Long> outcomes = new EnumMap<>(ModelEft.Outcome.class);
     long ownAgreed = 0;
@@ -114,7 +114,7 @@ public final class BuildEftStep implements Step {
       for (int a = 0; a < grp.answers().size(); a++) {
         List<String> samples = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-          samples.add(verdicts.get(g + "#" + a + "#" + j).getString(1));
+          samples.add(verdicts.get(g + "#" + a + "#" + j).text());
         }
         texts.add(samples);
       }

@@ -29,8 +29,8 @@ public final class BuildPairsStep implements Step {
         "left").select(responses.col("prompt_id"), responses.col("response_id"), responses.col("sample_index"),
         responses.col("prompt"), responses.col("response"), responses.col("completion_tokens"),
         scores.col("mean_score"));
-    List<Row> out = PairOutputs.select(joined, new PairSelector(c.pairs().minMargin(),
-        c.pairs().lengthControlEpsilon(), ctx.faults()));
+    List<PairChoice> out = PairOutputs.select(ctx, joined, PairCandidate.CODEC, new PairSelector(
+        c.pairs().minMargin(), c.pairs().lengthControlEpsilon()));
     PairOutputs.Written w = PairOutputs.write(ctx, source(ctx), "judgements", out);
     return ctx.done(String.format("%d pairs from %d prompts (%d dropped)", w.pairs(), w.prompts(), w.dropped()));
   }

@@ -19,9 +19,8 @@ public final class BuildSpinPairsStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
-    Dataset<Row> responses = ctx.frame(Catalogue.RESPONSES, ctx.partition(), "run spin_generate first")
-        .select("prompt_id", "response_id", "source", "prompt", "response");
-    List<Row> out = PairOutputs.select(responses, new SpinPairSelector(ctx.faults()));
+    Dataset<Row> responses = ctx.frame(Catalogue.RESPONSES, ctx.partition(), "run spin_generate first");
+    List<PairChoice> out = PairOutputs.select(ctx, responses, SpinSide.CODEC, new SpinPairSelector());
     PairOutputs.Written w = PairOutputs.write(ctx, "spin", "responses", out);
     return ctx.done(String.format("%d SPIN pairs (human vs %s) from %d prompts (%d dropped)", w.pairs(),
         Models.name(ctx.iteration()), w.prompts(), w.dropped()));

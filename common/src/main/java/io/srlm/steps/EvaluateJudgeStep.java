@@ -8,20 +8,19 @@ import io.srlm.eval.JudgeMetricsResult;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.Judging;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.EvalSample;
 import io.srlm.tables.SeedEft;
-import io.srlm.tables.TableStore;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * How good a judge the stage's model is: it scores the held-out human-ranked responses (seed_eft rows of the
@@ -35,11 +34,12 @@ public final class EvaluateJudgeStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
+    EvalSupport.Model evaluated = EvalSupport.model(ctx, ctx.iteration() + 1);
+    String modelName = evaluated.name();
+    String model = evaluated.path();
     SrlmConfig c = ctx.settings();
     int it = ctx.iteration();
     StepResult.Builder r = ctx.result();
-    String modelName = Models.name(it + 1);
-    String model = Models.require(ctx, modelName).path();
     JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
     Map<String, List<SeedEft>> groups = new TreeMap<>();
     for (SeedEft e : ctx.rows(Catalogue.SEED_EFT, ctx.runRows())) {
@@ -53,22 +53,19 @@ public final class EvaluateJudgeStep implements Step {
       return ctx.done(template.kind() != JudgeTemplate.Kind.POINTWISE ? "skipped: the judge template is pairwise"
           : "skipped: no held-out EFT groups");
     }
-    List<List<SeedEft>> chosen = new ArrayList<>(groups.values());
-    if (chosen.size() > c.eval().judgeMaxGroups()) {
-      chosen = chosen.subList(0, c.eval().judgeMaxGroups());
-    }
+    List<List<SeedEft>> chosen = EvalSupport.first(new ArrayList<>(groups.values()), c.eval().judgeMaxGroups());
     int k = c.judge().samples();
-    List<Row> requests = new ArrayList<>();
+    List<CompletionRequest> requests = new ArrayList<>();
     for (List<SeedEft> g : chosen) {
       for (SeedEft e : g) {
         for (int j = 0; j < k; j++) {
-          requests.add(RowFactory.create(e.eftId() + "#" + j, e.prompt(),
+          requests.add(new CompletionRequest(e.eftId() + "#" + j, e.prompt(),
               StableIds.seed(ctx.seed(), it, "eval-judge", e.eftId(), j)));
         }
       }
     }
-    Map<String, Row> out = EvalSupport.complete(ctx, c, model, requests, Generation.params(c.judge().sampling()),
-        NAME, r);
+    Map<String, Completion> out = EvalSupport.complete(ctx, model, requests, Generation.params(c.judge()
+        .sampling()), NAME);
     ScoreParser parser = template.parser();
     List<JudgeGroup> judged = new ArrayList<>();
     List<EvalSample> samples = new ArrayList<>();
@@ -79,7 +76,7 @@ public final class EvaluateJudgeStep implements Step {
         List<ScoreParser.Parsed> ks = new ArrayList<>();
         StringBuilder texts = new StringBuilder();
         for (int j = 0; j < k; j++) {
-          String text = out.get(e.eftId() + "#" + j).getString(1);
+          String text = out.get(e.eftId() + "#" + j).text();
           ks.add(parser.parse(text));
           texts.append(j == 0 ? "" : "\n---\n").append(text);
         }

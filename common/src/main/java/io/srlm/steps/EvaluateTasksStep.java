@@ -6,6 +6,8 @@ import io.srlm.model.SamplingParams;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
 import io.srlm.seed.BuiltinTasks;
 import io.srlm.seed.Task;
 import io.srlm.tables.Catalogue;
@@ -14,7 +16,6 @@ import io.srlm.tables.EvaluationRow;
 import io.srlm.tables.JudgementRow;
 import io.srlm.tables.ResponseRow;
 import io.srlm.tables.SeedIft;
-import io.srlm.tables.TableStore;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Ground-truth task accuracy of the model a stage produced, on the built-in domain whose answers can be checked:
@@ -38,64 +37,59 @@ public final class EvaluateTasksStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
+    EvalSupport.Model evaluated = EvalSupport.model(ctx, ctx.iteration() + 1);
+    List<SeedIft> checkable = new ArrayList<>();
+    long unchecked = 0;
+    for (SeedIft s : SeedPools.heldOut(ctx)) {
+      if (BuiltinTasks.parse(s.prompt()).isEmpty()) {
+        unchecked++;
+      } else {
+        checkable.add(s);
+      }
+    }
     SrlmConfig c = ctx.settings();
     int it = ctx.iteration();
     StepResult.Builder r = ctx.result();
-    String modelName = Models.name(it + 1);
-    String model = Models.require(ctx, modelName).path();
-    List<SeedIft> held = new ArrayList<>();
-    long unchecked = 0;
-    for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
-      if (!s.split().equals("heldout") || s.taskType().equals("task_creation")) {
-        continue;
-      }
-      if (BuiltinTasks.parse(s.prompt()).isEmpty()) {
-        unchecked++;
-        continue;
-      }
-      held.add(s);
-    }
-    held.sort((a, b) -> a.seedId().compareTo(b.seedId()));
-    if (held.size() > c.eval().taskMaxPrompts()) {
-      held = held.subList(0, c.eval().taskMaxPrompts());
-    }
+    String modelName = evaluated.name();
+    String model = evaluated.path();
+    List<SeedIft> held = EvalSupport.first(checkable, c.eval().taskMaxPrompts());
     r.count("prompts", held.size()).count("unchecked_prompts", unchecked);
     List<EvaluationRow> rows = new ArrayList<>();
     List<EvalSample> samples = new ArrayList<>();
     if (!held.isEmpty()) {
       int k = c.eval().taskSamples();
-      List<Row> greedy = new ArrayList<>();
-      List<Row> sampled = new ArrayList<>();
+      List<CompletionRequest> greedy = new ArrayList<>();
+      List<CompletionRequest> sampled = new ArrayList<>();
       for (SeedIft s : held) {
-        greedy.add(RowFactory.create(s.seedId(), s.prompt(), 0L));
+        greedy.add(new CompletionRequest(s.seedId(), s.prompt(), 0L));
         for (int j = 0; j < k; j++) {
-          sampled.add(RowFactory.create(s.seedId() + "#" + j, s.prompt(),
+          sampled.add(new CompletionRequest(s.seedId() + "#" + j, s.prompt(),
               StableIds.seed(ctx.seed(), it, "eval-task", s.seedId(), j)));
         }
       }
-      Map<String, Row> g = EvalSupport.complete(ctx, c, model, greedy,
-          SamplingParams.greedy(c.responses().sampling().maxNewTokens()), "evaluate_tasks_greedy", r);
-      Map<String, Row> sm = EvalSupport.complete(ctx, c, model, sampled, Generation.params(c.responses()
-          .sampling()), "evaluate_tasks_sampled", r);
+      Map<String, Completion> g = EvalSupport.complete(ctx, model, greedy,
+          SamplingParams.greedy(c.responses().sampling().maxNewTokens()), "evaluate_tasks_greedy");
+      Map<String, Completion> sm = EvalSupport.complete(ctx, model, sampled, Generation.params(c.responses()
+          .sampling()), "evaluate_tasks_sampled");
       Map<String, long[]> perFamily = new TreeMap<>();
       long gc = 0;
       long sc = 0;
       for (SeedIft s : held) {
-        String answer = g.get(s.seedId()).getString(1);
+        String answer = g.get(s.seedId()).text();
         boolean ok = BuiltinTasks.isCorrect(s.prompt(), answer);
         gc += ok ? 1 : 0;
         long[] f = perFamily.computeIfAbsent(s.taskType(), x -> new long[2]);
         f[0] += ok ? 1 : 0;
         f[1]++;
         samples.add(new EvalSample(ctx.runId(), it, modelName, "task_greedy", s.seedId(), s.prompt(), answer,
-            ok ? 1.0 : 0.0, null, g.get(s.seedId()).getString(5)));
+            ok ? 1.0 : 0.0, null, g.get(s.seedId()).status()));
         for (int j = 0; j < k; j++) {
           String key = s.seedId() + "#" + j;
-          String a = sm.get(key).getString(1);
+          String a = sm.get(key).text();
           boolean sok = BuiltinTasks.isCorrect(s.prompt(), a);
           sc += sok ? 1 : 0;
           samples.add(new EvalSample(ctx.runId(), it, modelName, "task_sampled", key, s.prompt(), a,
-              sok ? 1.0 : 0.0, null, sm.get(key).getString(5)));
+              sok ? 1.0 : 0.0, null, sm.get(key).status()));
         }
       }
       rows.add(row(ctx, it, modelName, "greedy_accuracy", Accuracy.of(gc, held.size())));

@@ -7,7 +7,8 @@ import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
 import io.srlm.prompting.TaskPrompt;
-import io.srlm.spark.Faults;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.PromptRow;
 import io.srlm.tables.SeedIft;
@@ -19,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 
 /**
@@ -37,16 +36,10 @@ public final class GeneratePromptsStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
+    List<SeedIft> seeds = SeedPools.train(ctx);
     SrlmConfig c = ctx.settings();
     int it = ctx.iteration();
     StepResult.Builder r = ctx.result();
-    List<SeedIft> seeds = new ArrayList<>();
-    for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
-      if (s.split().equals("train") && !s.taskType().equals("task_creation")) {
-        seeds.add(s);
-      }
-    }
-    seeds.sort((a, b) -> a.seedId().compareTo(b.seedId()));
     if (seeds.size() < c.prompts().seedShots()) {
       throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()), "prompt generation needs at least "
           + c.prompts().seedShots() + " seed prompts (prompts.seed_shots); load more seed data");
@@ -74,7 +67,7 @@ public final class GeneratePromptsStep implements Step {
     long t0 = System.nanoTime();
     while (accepted < target && next < maxRequests) {
       int n = Math.min(maxRequests - next, Math.max(16, 2 * (target - accepted)));
-      List<Row> requests = new ArrayList<>();
+      List<CompletionRequest> requests = new ArrayList<>();
       Map<String, List<String>> shotIds = new HashMap<>();
       Map<String, Integer> indexOf = new HashMap<>();
       for (int i = next; i < next + n; i++) {
@@ -105,17 +98,17 @@ public final class GeneratePromptsStep implements Step {
         }
         shotIds.put(id, shuffledIds);
         indexOf.put(id, i);
-        requests.add(RowFactory.create(id, template.render(shuffledTexts),
+        requests.add(new CompletionRequest(id, template.render(shuffledTexts),
             StableIds.seed(ctx.seed(), it, "prompt", i)));
       }
-      List<Row> outputs = List.copyOf(Generation.run(ctx, generator, requests, params, NAME,
+      List<Completion> outputs = List.copyOf(Generation.run(ctx, generator, requests, params, NAME,
           ctx.faults()).values());
-      for (Row o : outputs) {
-        String id = o.getString(0);
-        String raw = o.getString(1);
+      for (Completion o : outputs) {
+        String id = o.key();
+        String raw = o.text();
         String reason = null;
         String prompt = raw;
-        if (!Generation.ok(o)) {
+        if (!o.ok()) {
           reason = "request_too_long";
         } else {
           var task = template.extract(raw);
@@ -132,7 +125,7 @@ public final class GeneratePromptsStep implements Step {
         }
         cands.add(new PromptRow(ctx.runId(), it, id, prompt, reason == null ? "accepted" : "rejected", reason, null,
             raw, indexOf.get(id), shotIds.get(id), generator, StableIds.seed(ctx.seed(), it, "prompt",
-            indexOf.get(id)), o.getInt(3), o.getString(4).isEmpty() ? "none" : o.getString(4)));
+            indexOf.get(id)), o.completionTokens(), o.finishReasonOrNone()));
       }
       cands.sort((a, b) -> Integer.compare(a.requestIndex(), b.requestIndex()));
       List<NearDuplicates.Text> texts = new ArrayList<>(refs);

@@ -9,7 +9,8 @@ import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.Judging;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.seed.BuiltinTasks;
-import io.srlm.tables.Catalogue;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
 import io.srlm.tables.EvalSample;
 import io.srlm.tables.EvaluationRow;
 import io.srlm.tables.SeedIft;
@@ -17,8 +18,6 @@ import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * M_t+1 against M_t on the held-out prompts. Each model samples its answers with its own seeds. A judge model
@@ -35,18 +34,18 @@ public final class HeadToHeadStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
+    if (ctx.iteration() == 0 && ctx.settings().model().isBuiltinTiny()) {
+      EvalSupport.write(ctx, 0, EVALUATION, List.of(NAME), List.of(), List.of(), ctx.result());
+      return ctx.done("skipped: M0 is the untrained built-in model");
+    }
     SrlmConfig c = ctx.settings();
     int it = ctx.iteration();
     StepResult.Builder r = ctx.result();
-    String newName = Models.name(it + 1);
-    String oldName = Models.name(it);
+    EvalSupport.Model newer = EvalSupport.model(ctx, it + 1);
+    EvalSupport.Model older = EvalSupport.model(ctx, it);
+    String newName = newer.name();
+    String oldName = older.name();
     String label = newName + " vs " + oldName;
-    if (it == 0 && c.model().isBuiltinTiny()) {
-      EvalSupport.write(ctx, it, EVALUATION, List.of(NAME), List.of(), List.of(), r);
-      return ctx.done("skipped: M0 is the untrained built-in model");
-    }
-    String newModel = Models.require(ctx, newName).path();
-    String oldModel = Models.require(ctx, oldName).path();
     EftSettings e = EftSettings.of(c);
     String judgeName = c.eval().h2hJudgeModel().isEmpty() ? (e.h2hFixedJudge() ? Models.name(1) : newName)
         : c.eval().h2hJudgeModel();
@@ -54,46 +53,39 @@ public final class HeadToHeadStep implements Step {
     label += ", judge " + (c.eval().h2hJudgeModel().isEmpty() ? judgeName : "external");
     JudgeTemplate template = JudgeTemplate.load(c.resolved().confSource(), c.eval().h2hTemplate(),
         "eval.head_to_head.template");
-    List<SeedIft> held = new ArrayList<>();
-    for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
-      if (s.split().equals("heldout") && !s.taskType().equals("task_creation")) {
-        held.add(s);
-      }
-    }
-    held.sort((a, b) -> a.seedId().compareTo(b.seedId()));
-    if (held.size() > c.eval().h2hMaxPrompts()) {
-      held = held.subList(0, c.eval().h2hMaxPrompts());
-    }
+    List<SeedIft> held = EvalSupport.first(SeedPools.heldOut(ctx), c.eval().h2hMaxPrompts());
     boolean pairwise = template.kind() == JudgeTemplate.Kind.PAIRWISE;
     // Pointwise: m answers per model, each model with its own seeds, and the mean of all their scores decides.
     int m = pairwise ? 1 : e.h2hAnswers();
     var params = Generation.params(c.responses().sampling());
-    Map<String, Row> newAns = EvalSupport.complete(ctx, c, newModel, answerAsks(ctx, it, held, newName, m), params,
-        NAME + "_new", r);
-    Map<String, Row> oldAns = EvalSupport.complete(ctx, c, oldModel, answerAsks(ctx, it, held, oldName, m), params,
-        NAME + "_old", r);
+    Map<String, Completion> newAns = EvalSupport.complete(ctx, newer.path(), answerAsks(ctx, it, held, newName, m),
+        params, NAME + "_new");
+    Map<String, Completion> oldAns = EvalSupport.complete(ctx, older.path(), answerAsks(ctx, it, held, oldName, m),
+        params, NAME + "_old");
     int k = pairwise ? 1 : c.judge().samples() * m;
-    List<Row> judgeAsks = new ArrayList<>();
+    List<CompletionRequest> judgeAsks = new ArrayList<>();
     for (SeedIft s : held) {
-      String a = newAns.get(answerKey(s.seedId(), 0)).getString(1);
-      String b = oldAns.get(answerKey(s.seedId(), 0)).getString(1);
+      String a = newAns.get(answerKey(s.seedId(), 0)).text();
+      String b = oldAns.get(answerKey(s.seedId(), 0)).text();
       for (int j = 0; j < k; j++) {
         if (!pairwise) {
-          a = newAns.get(answerKey(s.seedId(), j / c.judge().samples())).getString(1);
-          b = oldAns.get(answerKey(s.seedId(), j / c.judge().samples())).getString(1);
+          a = newAns.get(answerKey(s.seedId(), j / c.judge().samples())).text();
+          b = oldAns.get(answerKey(s.seedId(), j / c.judge().samples())).text();
         }
         long seed = StableIds.seed(ctx.seed(), it, "h2h-judge", s.seedId(), j);
         if (pairwise) {
-          judgeAsks.add(RowFactory.create(s.seedId() + "#ab", template.renderPairwise(s.prompt(), a, b), seed));
-          judgeAsks.add(RowFactory.create(s.seedId() + "#ba", template.renderPairwise(s.prompt(), b, a), seed));
+          judgeAsks.add(new CompletionRequest(s.seedId() + "#ab", template.renderPairwise(s.prompt(), a, b), seed));
+          judgeAsks.add(new CompletionRequest(s.seedId() + "#ba", template.renderPairwise(s.prompt(), b, a), seed));
         } else {
-          judgeAsks.add(RowFactory.create(s.seedId() + "#new" + j, template.renderPointwise(s.prompt(), a), seed));
-          judgeAsks.add(RowFactory.create(s.seedId() + "#old" + j, template.renderPointwise(s.prompt(), b), seed));
+          judgeAsks.add(new CompletionRequest(s.seedId() + "#new" + j, template.renderPointwise(s.prompt(), a),
+              seed));
+          judgeAsks.add(new CompletionRequest(s.seedId() + "#old" + j, template.renderPointwise(s.prompt(), b),
+              seed));
         }
       }
     }
-    Map<String, Row> verdicts = EvalSupport.complete(ctx, c, judge, judgeAsks, Generation.params(c.judge()
-        .sampling()), NAME + "_judge", r);
+    Map<String, Completion> verdicts = EvalSupport.complete(ctx, judge, judgeAsks, Generation.params(c.judge()
+        .sampling()), NAME + "_judge");
     ScoreParser parser = template.parser();
     List<Double> outcomes = new ArrayList<>();
     List<Double> truth = new ArrayList<>();
@@ -102,16 +94,16 @@ public final class HeadToHeadStep implements Step {
     for (SeedIft s : held) {
       double outcome;
       if (pairwise) {
-        ScoreParser.Parsed ab = parser.parse(verdicts.get(s.seedId() + "#ab").getString(1));
-        ScoreParser.Parsed ba = parser.parse(verdicts.get(s.seedId() + "#ba").getString(1));
+        ScoreParser.Parsed ab = parser.parse(verdicts.get(s.seedId() + "#ab").text());
+        ScoreParser.Parsed ba = parser.parse(verdicts.get(s.seedId() + "#ba").text());
         unparsed += (ab.ok() ? 0 : 1) + (ba.ok() ? 0 : 1);
         outcome = Judging.bothOrders(ab.choice(), ba.choice()).firstScore();
       } else {
         List<ScoreParser.Parsed> pn = new ArrayList<>();
         List<ScoreParser.Parsed> po = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-          pn.add(parser.parse(verdicts.get(s.seedId() + "#new" + j).getString(1)));
-          po.add(parser.parse(verdicts.get(s.seedId() + "#old" + j).getString(1)));
+          pn.add(parser.parse(verdicts.get(s.seedId() + "#new" + j).text()));
+          po.add(parser.parse(verdicts.get(s.seedId() + "#old" + j).text()));
         }
         Judging.Mean mn = Judging.mean(pn);
         Judging.Mean mo = Judging.mean(po);
@@ -124,8 +116,8 @@ public final class HeadToHeadStep implements Step {
       int na = 0;
       int ob = 0;
       for (int j = 0; j < m; j++) {
-        String x = newAns.get(answerKey(s.seedId(), j)).getString(1);
-        String y = oldAns.get(answerKey(s.seedId(), j)).getString(1);
+        String x = newAns.get(answerKey(s.seedId(), j)).text();
+        String y = oldAns.get(answerKey(s.seedId(), j)).text();
         a.append(j == 0 ? "" : " | ").append(x);
         b.append(j == 0 ? "" : " | ").append(y);
         na += BuiltinTasks.isCorrect(s.prompt(), x) ? 1 : 0;
@@ -160,11 +152,12 @@ public final class HeadToHeadStep implements Step {
   }
 
   /** m sampled answers per prompt for one model, seeded by the model's name (the two models sample apart). */
-  private static List<Row> answerAsks(StepContext ctx, int it, List<SeedIft> held, String model, int m) {
-    List<Row> asks = new ArrayList<>();
+  private static List<CompletionRequest> answerAsks(StepContext ctx, int it, List<SeedIft> held, String model,
+      int m) {
+    List<CompletionRequest> asks = new ArrayList<>();
     for (SeedIft s : held) {
       for (int j = 0; j < m; j++) {
-        asks.add(RowFactory.create(answerKey(s.seedId(), j), s.prompt(),
+        asks.add(new CompletionRequest(answerKey(s.seedId(), j), s.prompt(),
             StableIds.seed(ctx.seed(), it, "h2h", model, s.seedId(), j)));
       }
     }

@@ -1,24 +1,21 @@
 package io.srlm.steps;
 
-import io.srlm.config.SrlmConfig;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.Judging;
 import io.srlm.prompting.ScoreParser;
-import io.srlm.spark.Faults;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.JudgementRow;
 import io.srlm.tables.ResponseRow;
-import io.srlm.tables.TableStore;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * LLM-as-a-judge on the executors: every response is judged judge.samples times (default 3, sampled) with the
@@ -31,53 +28,51 @@ public final class JudgeResponsesStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
-    SrlmConfig c = ctx.settings();
+    IterationInputs.JudgeInputs in = IterationInputs.judging(ctx, JudgeTemplate.Kind.POINTWISE, "must be a "
+        + "pointwise template for pointwise judging; use judge.mode = pairwise for a pairwise one");
+    int k = ctx.settings().judge().samples();
     int it = ctx.iteration();
-    StepResult.Builder r = ctx.result();
-    List<ResponseRow> responses = ctx.rows(Catalogue.RESPONSES, ctx.partition(), "run sample-responses first");
-    JudgeTemplate template = IterationInputs.judgeTemplate(c, JudgeTemplate.Kind.POINTWISE, "must be a pointwise "
-        + "template for pointwise judging; use judge.mode = pairwise for a pairwise one");
-    String judge = IterationInputs.judgeModel(ctx);
-    int k = c.judge().samples();
-    List<Row> requests = new ArrayList<>();
+    List<ResponseRow> responses = in.responses();
+    JudgeTemplate template = in.template();
+    List<CompletionRequest> requests = new ArrayList<>();
     Map<String, ResponseRow> responseOf = new HashMap<>();
     Map<String, Integer> indexOf = new HashMap<>();
     Map<String, Long> seedOf = new HashMap<>();
     for (ResponseRow x : responses) {
       String user = template.renderPointwise(x.prompt(), x.response());
       for (int j = 0; j < k; j++) {
-        String id = StableIds.id("judge", x.responseId(), j, Models.judgeKey(c.judge().model(), it));
+        String id = StableIds.id("judge", x.responseId(), j, in.judgeKey());
         long seed = StableIds.seed(ctx.seed(), it, x.responseId(), "judge", j);
-        requests.add(RowFactory.create(id, user, seed));
+        requests.add(new CompletionRequest(id, user, seed));
         responseOf.put(id, x);
         indexOf.put(id, j);
         seedOf.put(id, seed);
       }
     }
     ScoreParser parser = template.parser();
-    List<Row> out = List.copyOf(Generation.run(ctx, judge, requests, Generation.params(c.judge().sampling()),
-        NAME, ctx.faults()).values());
+    List<Completion> out = List.copyOf(Generation.run(ctx, in.judge(), requests, in.sampling(), NAME,
+        ctx.faults()).values());
     Map<String, List<ScoreParser.Parsed>> samplesOf = new HashMap<>(); // response id -> its k parsed samples
     Map<String, ScoreParser.Parsed> parsed = new HashMap<>();
-    for (Row o : out) {
-      String id = o.getString(0);
-      ScoreParser.Parsed p = Generation.ok(o) ? parser.parse(o.getString(1))
-          : new ScoreParser.Parsed(ScoreParser.Status.EMPTY, null, null);
+    for (Completion o : out) {
+      String id = o.key();
+      ScoreParser.Parsed p = IterationInputs.parse(parser, o);
       parsed.put(id, p);
       samplesOf.computeIfAbsent(responseOf.get(id).responseId(), x -> new ArrayList<>()).add(p);
     }
     Map<String, Judging.Mean> means = new HashMap<>();
     samplesOf.forEach((response, samples) -> means.put(response, Judging.mean(samples)));
+    StepResult.Builder r = ctx.result();
     List<JudgementRow> rows = new ArrayList<>();
-    for (Row o : out) {
-      String id = o.getString(0);
+    for (Completion o : out) {
+      String id = o.key();
       ResponseRow x = responseOf.get(id);
       ScoreParser.Parsed p = parsed.get(id);
       Judging.Mean mean = means.get(x.responseId());
-      String status = Generation.ok(o) ? p.status().column() : "prompt_too_long";
+      String status = IterationInputs.status(o, p);
       rows.add(new JudgementRow(ctx.runId(), it, id, x.responseId(), x.promptId(), indexOf.get(id), seedOf.get(id),
-          o.getString(1), p.score(), status, mean.value(), mean.parsed(), judge, template.name(), o.getInt(3),
-          o.getString(4).isEmpty() ? "none" : o.getString(4)));
+          o.text(), p.score(), status, mean.value(), mean.parsed(), in.judge(), template.name(),
+          o.completionTokens(), o.finishReasonOrNone()));
       r.add("status_" + status, 1);
     }
     rows.sort((a, b) -> a.judgementId().compareTo(b.judgementId()));

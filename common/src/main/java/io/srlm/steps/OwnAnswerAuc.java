@@ -9,6 +9,8 @@ import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.Judging;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.seed.BuiltinTasks;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.EvalSample;
 import io.srlm.tables.EvaluationRow;
@@ -18,8 +20,6 @@ import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Does the judge separate right from wrong on the model's own answers? The model samples eval.judge.truth_answers
@@ -53,40 +53,40 @@ final class OwnAnswerAuc {
     }
     held.sort((a, b) -> a.seedId().compareTo(b.seedId()));
     held = held.subList(0, Math.min(held.size(), e.truthPrompts()));
-    List<Row> asks = new ArrayList<>();
+    List<CompletionRequest> asks = new ArrayList<>();
     for (SeedIft s : held) {
       for (int j = 0; j < e.truthAnswers(); j++) {
-        asks.add(RowFactory.create(s.seedId() + "#" + j, s.prompt(), StableIds.seed(ctx.seed(), it, "own-auc",
+        asks.add(new CompletionRequest(s.seedId() + "#" + j, s.prompt(), StableIds.seed(ctx.seed(), it, "own-auc",
             s.seedId(), j)));
       }
     }
-    Map<String, Row> answers = EvalSupport.complete(ctx, c, model, asks, Generation.params(c.responses()
-        .sampling()), "judge_own_answers", r);
+    Map<String, Completion> answers = EvalSupport.complete(ctx, model, asks, Generation.params(c.responses()
+        .sampling()), "judge_own_answers");
     int k = c.judge().samples();
-    List<Row> judgeAsks = new ArrayList<>();
-    for (Row a : asks) {
-      String key = a.getString(0);
+    List<CompletionRequest> judgeAsks = new ArrayList<>();
+    for (CompletionRequest a : asks) {
+      String key = a.key();
       for (int j = 0; j < k; j++) {
-        judgeAsks.add(RowFactory.create(key + "#" + j, judge.renderPointwise(a.getString(1),
-            answers.get(key).getString(1)), StableIds.seed(ctx.seed(), it, "own-auc-judge", key, j)));
+        judgeAsks.add(new CompletionRequest(key + "#" + j, judge.renderPointwise(a.user(),
+            answers.get(key).text()), StableIds.seed(ctx.seed(), it, "own-auc-judge", key, j)));
       }
     }
-    Map<String, Row> verdicts = EvalSupport.complete(ctx, c, model, judgeAsks, Generation.params(c.judge()
-        .sampling()), "judge_own_scores", r);
+    Map<String, Completion> verdicts = EvalSupport.complete(ctx, model, judgeAsks, Generation.params(c.judge()
+        .sampling()), "judge_own_scores");
     ScoreParser parser = judge.parser();
     List<TruthAuc.Scored> scored = new ArrayList<>();
     long right = 0;
     // The mean judge score of the right answers and of the wrong ones (answers with a score only).
     DoubleSummaryStatistics rightScores = new DoubleSummaryStatistics();
     DoubleSummaryStatistics wrongScores = new DoubleSummaryStatistics();
-    for (Row a : asks) {
-      String key = a.getString(0);
-      String text = answers.get(key).getString(1);
-      boolean ok = BuiltinTasks.isCorrect(a.getString(1), text);
+    for (CompletionRequest a : asks) {
+      String key = a.key();
+      String text = answers.get(key).text();
+      boolean ok = BuiltinTasks.isCorrect(a.user(), text);
       right += ok ? 1 : 0;
       List<ScoreParser.Parsed> ks = new ArrayList<>();
       for (int j = 0; j < k; j++) {
-        ks.add(parser.parse(verdicts.get(key + "#" + j).getString(1)));
+        ks.add(parser.parse(verdicts.get(key + "#" + j).text()));
       }
       Double mean = Judging.mean(ks).value();
       if (mean != null) {
@@ -94,7 +94,7 @@ final class OwnAnswerAuc {
       }
       String promptId = key.substring(0, key.lastIndexOf('#'));
       scored.add(new TruthAuc.Scored(promptId, ok, mean));
-      samples.add(new EvalSample(ctx.runId(), it, modelName, KIND, key, a.getString(1), text, mean,
+      samples.add(new EvalSample(ctx.runId(), it, modelName, KIND, key, a.user(), text, mean,
           ok ? 1.0 : 0.0, mean == null ? "unparsed" : "ok"));
     }
     TruthAuc auc = TruthAuc.of(scored);

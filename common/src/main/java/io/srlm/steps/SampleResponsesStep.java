@@ -4,6 +4,8 @@ import io.srlm.config.SrlmConfig;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.PromptRow;
 import io.srlm.tables.RejectedRow;
@@ -13,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 
 /**
@@ -36,32 +36,29 @@ public final class SampleResponsesStep implements Step {
         + "counts");
     String model = Models.require(ctx, Models.name(it)).path();
     int n = c.responses().numCandidates();
-    List<Row> requests = new ArrayList<>();
+    List<CompletionRequest> requests = new ArrayList<>();
     Map<String, long[]> meta = new HashMap<>();
     Map<String, PromptRow> promptOf = new HashMap<>();
     for (PromptRow p : prompts) {
       for (int k = 0; k < n; k++) {
         String id = StableIds.id("resp", p.promptId(), k);
         long seed = StableIds.seed(ctx.seed(), it, p.promptId(), k);
-        requests.add(RowFactory.create(id, p.prompt(), seed));
+        requests.add(new CompletionRequest(id, p.prompt(), seed));
         meta.put(id, new long[] {k, seed});
         promptOf.put(id, p);
       }
     }
     List<ResponseRow> rows = new ArrayList<>();
     List<RejectedRow> rejected = new ArrayList<>();
-    for (Row o : Generation.run(ctx, model, requests, Generation.params(c.responses().sampling()), NAME,
+    for (Completion o : Generation.run(ctx, model, requests, Generation.params(c.responses().sampling()), NAME,
         ctx.faults()).values()) {
-      String id = o.getString(0);
-      long[] m = meta.get(id);
-      PromptRow p = promptOf.get(id);
-      if (!Generation.ok(o)) {
-        rejected.add(new RejectedRow(ctx.runId(), it, NAME, "prompts", p.promptId(), "prompt_too_long",
-            o.getInt(2) + " prompt tokens do not fit the model's context"));
-        continue;
+      long[] m = meta.get(o.key());
+      PromptRow p = promptOf.get(o.key());
+      if (o.ok()) {
+        rows.add(Generation.response(ctx, o, p.promptId(), (int) m[0], m[1], p.prompt(), model, "self"));
+      } else {
+        rejected.add(Generation.tooLong(ctx, o, "prompts", p.promptId()));
       }
-      rows.add(new ResponseRow(ctx.runId(), it, id, p.promptId(), (int) m[0], m[1], p.prompt(), o.getString(1),
-          o.getInt(2), o.getInt(3), o.getString(4), model, "self"));
     }
     rows.sort((a, b) -> a.responseId().compareTo(b.responseId()));
     r.count("prompts", prompts.size()).count("responses", rows.size())

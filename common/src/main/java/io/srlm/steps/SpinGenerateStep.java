@@ -5,21 +5,18 @@ import io.srlm.errors.Errors;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
-import io.srlm.spark.Faults;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.RejectedRow;
 import io.srlm.tables.ResponseRow;
 import io.srlm.tables.SeedIft;
-import io.srlm.tables.TableStore;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.functions;
 
 /**
  * SPIN's data step (Chen et al. 2024): the current model M_t answers seed IFT prompts once each on the executors
@@ -37,36 +34,36 @@ public final class SpinGenerateStep implements Step {
 
   @Override
   public StepResult run(StepContext ctx) {
+    List<SeedIft> pool = SeedPools.train(ctx);
+    if (pool.isEmpty()) {
+      throw Errors.tableEmpty(Catalogue.SEED_IFT.name(), SeedPools.TRAIN_FILTER, "SPIN answers the seed "
+          + "instruction-following prompts: load a seed set with such rows (srlm seed)");
+    }
     SrlmConfig c = ctx.settings();
     int it = ctx.iteration();
     StepResult.Builder r = ctx.result();
-    List<SeedIft> pool = ctx.rows(Catalogue.SEED_IFT, ctx.runRows().and(functions.col("split").equalTo("train"))
-        .and(functions.col("task_type").notEqual("task_creation")), "SPIN answers the seed instruction-following "
-        + "prompts: load a seed set with such rows (srlm seed)");
     List<SeedIft> chosen = sample(pool, c.spin().maxPrompts(), ctx.seed(), it);
     String model = Models.require(ctx, Models.name(it)).path();
     Map<String, SeedIft> byKey = new TreeMap<>();
-    List<Row> requests = new ArrayList<>();
+    List<CompletionRequest> requests = new ArrayList<>();
     for (SeedIft s : chosen) {
       String key = StableIds.id("spin", ctx.runId(), it, s.seedId(), SELF);
       byKey.put(key, s);
-      requests.add(RowFactory.create(key, s.prompt(), StableIds.seed(ctx.seed(), it, s.seedId(), "spin")));
+      requests.add(new CompletionRequest(key, s.prompt(), StableIds.seed(ctx.seed(), it, s.seedId(), "spin")));
     }
     List<ResponseRow> rows = new ArrayList<>();
     List<RejectedRow> rejected = new ArrayList<>();
-    for (Row o : Generation.run(ctx, model, requests, Generation.params(c.responses().sampling()), NAME,
+    for (Completion o : Generation.run(ctx, model, requests, Generation.params(c.responses().sampling()), NAME,
         ctx.faults()).values()) {
-      SeedIft s = byKey.get(o.getString(0));
-      if (!Generation.ok(o)) {
-        rejected.add(new RejectedRow(ctx.runId(), it, NAME, "seed_ift", s.seedId(), "prompt_too_long",
-            o.getInt(2) + " prompt tokens do not fit the model's context"));
+      SeedIft s = byKey.get(o.key());
+      if (!o.ok()) {
+        rejected.add(Generation.tooLong(ctx, o, "seed_ift", s.seedId()));
         continue;
       }
       long seed = StableIds.seed(ctx.seed(), it, s.seedId(), "spin");
-      rows.add(new ResponseRow(ctx.runId(), it, o.getString(0), s.seedId(), 0, seed, s.prompt(), o.getString(1),
-          o.getInt(2), o.getInt(3), o.getString(4), model, SELF));
+      rows.add(Generation.response(ctx, o, s.seedId(), 0, seed, s.prompt(), model, SELF));
       rows.add(new ResponseRow(ctx.runId(), it, StableIds.id("spin", ctx.runId(), it, s.seedId(), HUMAN),
-          s.seedId(), 1, 0L, s.prompt(), s.completion(), o.getInt(2), 0, HUMAN, HUMAN, HUMAN));
+          s.seedId(), 1, 0L, s.prompt(), s.completion(), o.promptTokens(), 0, HUMAN, HUMAN, HUMAN));
     }
     rows.sort(Comparator.comparing(ResponseRow::responseId));
     rejected.sort(Comparator.comparing(RejectedRow::rowRef));

@@ -1,11 +1,6 @@
 package io.srlm.steps;
 
-import io.srlm.spark.Faults;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapGroupsFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Per seed prompt (a Spark group) of a SPIN stage: chosen = the human completion (source human), rejected = the
@@ -13,53 +8,39 @@ import org.apache.spark.sql.RowFactory;
  * is dropped (and recorded) when the two texts are identical after trimming surrounding whitespace (DPO would
  * learn nothing from it), when the model's answer is empty, or when either side is missing.
  *
- * <p>Input rows: prompt_id, response_id, source, prompt, response. Output: {@link PairSelector#OUTPUT}.
+ * <p>Input: the prompt's {@link SpinSide}s; output: one {@link PairChoice}.
  */
-final class SpinPairSelector implements FlatMapGroupsFunction<String, Row, Row> {
+final class SpinPairSelector implements PairOutputs.Rule<SpinSide> {
   private static final long serialVersionUID = 1L;
 
-  private final Faults faults;
-  private int groupsDone;
-
-  SpinPairSelector(Faults faults) {
-    this.faults = faults;
-  }
-
   @Override
-  public Iterator<Row> call(String promptId, Iterator<Row> rows) {
-    faults.maybeFail(BuildSpinPairsStep.NAME, groupsDone, 2);
-    groupsDone++;
-    Row human = null;
-    Row self = null;
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      if (r.getString(2).equals(SpinGenerateStep.HUMAN)) {
-        human = r;
-      } else if (r.getString(2).equals(SpinGenerateStep.SELF)) {
-        self = r;
+  public PairChoice select(String promptId, List<SpinSide> sides) {
+    SpinSide human = null;
+    SpinSide self = null;
+    for (SpinSide s : sides) {
+      if (s.source().equals(SpinGenerateStep.HUMAN)) {
+        human = s;
+      } else if (s.source().equals(SpinGenerateStep.SELF)) {
+        self = s;
       }
     }
-    return List.of(select(promptId, human, self)).iterator();
+    return select(promptId, human, self);
   }
 
-  static Row select(String promptId, Row human, Row self) {
-    String prompt = human != null ? human.getString(3) : self != null ? self.getString(3) : null;
+  /** The pair of {@code human} over {@code self}, or the drop; either side may be null (missing). */
+  static PairChoice select(String promptId, SpinSide human, SpinSide self) {
+    String prompt = human != null ? human.prompt() : self != null ? self.prompt() : null;
     if (human == null || self == null) {
-      return drop(promptId, prompt, "missing_side", human == null ? "no human completion" : "no model answer");
+      return PairChoice.drop(promptId, prompt, "missing_side", human == null ? "no human completion"
+          : "no model answer");
     }
-    String chosen = human.getString(4);
-    String rejected = self.getString(4);
-    if (rejected.isBlank()) {
-      return drop(promptId, prompt, "empty_generation", "the model's answer is empty");
+    if (self.response().isBlank()) {
+      return PairChoice.drop(promptId, prompt, "empty_generation", "the model's answer is empty");
     }
-    if (chosen.strip().equals(rejected.strip())) {
-      return drop(promptId, prompt, "identical", "the model's answer equals the human completion");
+    if (human.response().strip().equals(self.response().strip())) {
+      return PairChoice.drop(promptId, prompt, "identical", "the model's answer equals the human completion");
     }
-    return RowFactory.create("pair", promptId, prompt, human.getString(1), self.getString(1), chosen, rejected, 1.0,
-        0.0, null, null);
-  }
-
-  private static Row drop(String promptId, String prompt, String reason, String detail) {
-    return RowFactory.create("drop", promptId, prompt, null, null, null, null, null, null, reason, detail);
+    return PairChoice.pair(promptId, prompt, human.responseId(), self.responseId(), human.response(),
+        self.response(), 1.0, 0.0);
   }
 }

@@ -75,22 +75,45 @@ public final class RowCodec<T extends Record> implements Serializable {
     return RowFactory.create(out);
   }
 
+  /**
+   * The record of {@code row}. A row with a schema is read by column name (extra columns are ignored); a row
+   * without one (built by {@code RowFactory}) by position, so it must have exactly this codec's columns. A row that
+   * lacks a column, or holds a value of another type, fails with an error naming the record, the column and both
+   * schemas.
+   */
   public T fromRow(Row row) {
     RecordComponent[] cs = components();
     Object[] args = new Object[cs.length];
+    StructType actual = row.schema();
+    if (actual == null && row.length() != cs.length) {
+      throw mismatch(row, "it has " + row.length() + " columns, not " + cs.length);
+    }
     for (int i = 0; i < cs.length; i++) {
-      int idx = row.fieldIndex(schema.fields()[i].name());
+      String name = schema.fields()[i].name();
+      int idx = actual == null ? i : index(actual, name, row);
       if (row.isNullAt(idx)) {
+        if (cs[i].getType().isPrimitive()) {
+          throw mismatch(row, "column " + name + " is null, and " + type.getSimpleName() + " needs a value there");
+        }
         args[i] = null;
         continue;
       }
       Class<?> t = cs[i].getType();
-      if (List.class.isAssignableFrom(t)) {
-        args[i] = List.copyOf(row.getList(idx));
-      } else if (Map.class.isAssignableFrom(t)) {
-        args[i] = new LinkedHashMap<>(row.getJavaMap(idx));
-      } else {
-        args[i] = row.get(idx);
+      try {
+        if (List.class.isAssignableFrom(t)) {
+          args[i] = List.copyOf(row.getList(idx));
+        } else if (Map.class.isAssignableFrom(t)) {
+          args[i] = new LinkedHashMap<>(row.getJavaMap(idx));
+        } else {
+          Object v = row.get(idx);
+          if (!box(t).isInstance(v)) {
+            throw mismatch(row, "column " + name + " holds a " + v.getClass().getSimpleName() + ", not a "
+                + box(t).getSimpleName());
+          }
+          args[i] = v;
+        }
+      } catch (ClassCastException e) {
+        throw mismatch(row, "column " + name + " is not a " + t.getSimpleName() + " (" + e.getMessage() + ")");
       }
     }
     try {
@@ -100,9 +123,36 @@ public final class RowCodec<T extends Record> implements Serializable {
     }
   }
 
+  private int index(StructType actual, String name, Row row) {
+    for (int j = 0; j < actual.fields().length; j++) {
+      if (actual.fields()[j].name().equals(name)) {
+        return j;
+      }
+    }
+    throw mismatch(row, "it has no column " + name);
+  }
+
+  private IllegalArgumentException mismatch(Row row, String problem) {
+    String actual = row.schema() == null ? row.length() + " untyped columns" : row.schema().simpleString();
+    return new IllegalArgumentException("Cannot read a " + type.getSimpleName() + " from a row of " + actual + ": "
+        + problem + " (expected " + schema.simpleString() + ")");
+  }
+
+  private static Class<?> box(Class<?> t) {
+    if (!t.isPrimitive()) {
+      return t;
+    }
+    return t == int.class ? Integer.class : t == long.class ? Long.class : t == double.class ? Double.class
+        : t == boolean.class ? Boolean.class : t;
+  }
+
   private RecordComponent[] components() {
     if (components == null) {
-      components = type.getRecordComponents();
+      RecordComponent[] cs = type.getRecordComponents();
+      for (RecordComponent c : cs) {
+        c.getAccessor().setAccessible(true); // records private to their package (e.g. a step's own rows)
+      }
+      components = cs;
     }
     return components;
   }
@@ -115,7 +165,9 @@ public final class RowCodec<T extends Record> implements Serializable {
         types[i] = cs[i].getType();
       }
       try {
-        ctor = type.getDeclaredConstructor(types);
+        Constructor<T> c = type.getDeclaredConstructor(types);
+        c.setAccessible(true);
+        ctor = c;
       } catch (NoSuchMethodException e) {
         throw new IllegalStateException(e);
       }

@@ -2,6 +2,8 @@ package io.srlm.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.srlm.spark.Faults;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,100 +16,130 @@ import org.junit.jupiter.api.Test;
  * and every assignment of sample indices that does not change a tie-break.
  */
 class PairSelectorTest {
-  private static final int CHOSEN_ID = 3;
-  private static final int REJECTED_ID = 4;
-  private static final int REASON = 9;
-
   @Test
   void lengthControlThresholdIsFixedAgainstTheBestScore() {
     // 5 (long), 4.6 (shorter), 4.2 (shortest), 1 (rejected); epsilon 0.5: the window is [4.5, 5], so 4.6 wins.
     // A threshold that moved with the pick (4.6 - 0.5 = 4.1) would take 4.2 when 5, 4.6, 4.2 come in that order.
-    List<Row> rows = List.of(row("top", 0, 300, 5.0), row("near", 1, 200, 4.6), row("far", 2, 10, 4.2),
+    List<PairCandidate> rows = List.of(row("top", 0, 300, 5.0), row("near", 1, 200, 4.6), row("far", 2, 10, 4.2),
         row("low", 3, 400, 1.0));
-    for (List<Row> order : permutations(rows)) {
-      for (List<Row> indexed : reindexings(order)) {
-        Row out = select(indexed, 0.0, 0.5);
-        assertThat(out.getString(CHOSEN_ID)).as("order %s", ids(indexed)).isEqualTo("near");
-        assertThat(out.getString(REJECTED_ID)).isEqualTo("low");
-        assertThat(out.getDouble(7)).isEqualTo(4.6);
+    for (List<PairCandidate> order : permutations(rows)) {
+      for (List<PairCandidate> indexed : reindexings(order)) {
+        PairChoice out = select(indexed, 0.0, 0.5);
+        assertThat(out.chosenId()).as("order %s", ids(indexed)).isEqualTo("near");
+        assertThat(out.rejectedId()).isEqualTo("low");
+        assertThat(out.chosenScore()).isEqualTo(4.6);
       }
     }
     // With epsilon 0.8 the window is [4.2, 5] and the shortest, 4.2, is right.
-    assertThat(allOrders(rows, 0.0, 0.8).getString(CHOSEN_ID)).isEqualTo("far");
+    assertThat(allOrders(rows, 0.0, 0.8).chosenId()).isEqualTo("far");
     // Off (negative epsilon): the best score, however long.
-    assertThat(allOrders(rows, 0.0, -1).getString(CHOSEN_ID)).isEqualTo("top");
+    assertThat(allOrders(rows, 0.0, -1).chosenId()).isEqualTo("top");
     // Epsilon 0: only responses tying the best; the shorter of two tied bests.
-    List<Row> twoBest = List.of(row("longTop", 0, 90, 5.0), row("shortTop", 1, 20, 5.0), row("mid", 2, 5, 4.9),
+    List<PairCandidate> twoBest = List.of(row("longTop", 0, 90, 5.0), row("shortTop", 1, 20, 5.0), row("mid", 2, 5, 4.9),
         row("low", 3, 1, 2.0));
-    assertThat(allOrders(twoBest, 0.0, 0.0).getString(CHOSEN_ID)).isEqualTo("shortTop");
+    assertThat(allOrders(twoBest, 0.0, 0.0).chosenId()).isEqualTo("shortTop");
   }
 
   @Test
   void lengthControlNeverPicksAResponseThatCannotMakeAPair() {
     // The shorter 4.6 ties the rejected 4.6: choosing it would give a zero margin, so the best is chosen.
-    List<Row> rows = List.of(row("top", 0, 300, 5.0), row("tiedLow", 1, 10, 4.6), row("worst", 2, 500, 4.6));
-    Row out = allOrders(rows, 0.0, 0.5);
-    assertThat(out.getString(0)).isEqualTo("pair");
-    assertThat(out.getString(CHOSEN_ID)).isEqualTo("top");
-    assertThat(out.getString(REJECTED_ID)).isEqualTo("tiedLow"); // equal lowest scores: the lower sample index
+    List<PairCandidate> rows = List.of(row("top", 0, 300, 5.0), row("tiedLow", 1, 10, 4.6), row("worst", 2, 500, 4.6));
+    PairChoice out = allOrders(rows, 0.0, 0.5);
+    assertThat(out.kind()).isEqualTo("pair");
+    assertThat(out.chosenId()).isEqualTo("top");
+    assertThat(out.rejectedId()).isEqualTo("tiedLow"); // equal lowest scores: the lower sample index
     // Nor one whose margin over the rejected is not above min_margin (4.6 - 4.2 = 0.4 <= 0.5).
-    List<Row> narrow = List.of(row("top", 0, 300, 5.0), row("short", 1, 10, 4.6), row("worst", 2, 50, 4.2));
-    assertThat(allOrders(narrow, 0.5, 0.5).getString(CHOSEN_ID)).isEqualTo("top");
+    List<PairCandidate> narrow = List.of(row("top", 0, 300, 5.0), row("short", 1, 10, 4.6), row("worst", 2, 50, 4.2));
+    assertThat(allOrders(narrow, 0.5, 0.5).chosenId()).isEqualTo("top");
     // With a wider gap it qualifies (4.6 - 4.0 = 0.6 > 0.5).
-    List<Row> wide = List.of(row("top", 0, 300, 5.0), row("short", 1, 10, 4.6), row("worst", 2, 50, 4.0));
-    assertThat(allOrders(wide, 0.5, 0.5).getString(CHOSEN_ID)).isEqualTo("short");
+    List<PairCandidate> wide = List.of(row("top", 0, 300, 5.0), row("short", 1, 10, 4.6), row("worst", 2, 50, 4.0));
+    assertThat(allOrders(wide, 0.5, 0.5).chosenId()).isEqualTo("short");
   }
 
   @Test
   void equallyShortCandidatesPreferTheHigherScore() {
-    List<Row> rows = List.of(row("a", 0, 10, 4.6), row("b", 1, 10, 4.8), row("c", 2, 40, 5.0),
+    List<PairCandidate> rows = List.of(row("a", 0, 10, 4.6), row("b", 1, 10, 4.8), row("c", 2, 40, 5.0),
         row("z", 3, 10, 0.0));
-    assertThat(allOrders(rows, 0.0, 0.5).getString(CHOSEN_ID)).isEqualTo("b");
+    assertThat(allOrders(rows, 0.0, 0.5).chosenId()).isEqualTo("b");
   }
 
   @Test
   void tiesAreDroppedAndTiedBestsBreakOnTheLowerIndex() {
-    Row tie = allOrders(List.of(row("a", 0, 5, 3.0), row("b", 1, 9, 3.0), row("c", 2, 1, 3.0)), 0.0, 0.5);
-    assertThat(tie.getString(0)).isEqualTo("drop");
-    assertThat(tie.getString(REASON)).isEqualTo("tie");
-    Row pair = allOrders(List.of(row("a", 2, 5, 4.0), row("b", 0, 9, 4.0), row("c", 1, 1, 1.0),
+    PairChoice tie = allOrders(List.of(row("a", 0, 5, 3.0), row("b", 1, 9, 3.0), row("c", 2, 1, 3.0)), 0.0, 0.5);
+    assertThat(tie.kind()).isEqualTo("drop");
+    assertThat(tie.reason()).isEqualTo("tie");
+    PairChoice pair = allOrders(List.of(row("a", 2, 5, 4.0), row("b", 0, 9, 4.0), row("c", 1, 1, 1.0),
         row("d", 3, 1, 1.0)), 0.0, -1);
-    assertThat(pair.getString(CHOSEN_ID)).isEqualTo("b");
-    assertThat(pair.getString(REJECTED_ID)).isEqualTo("c");
+    assertThat(pair.chosenId()).isEqualTo("b");
+    assertThat(pair.rejectedId()).isEqualTo("c");
   }
 
   @Test
   void marginMustBeAboveMinMargin() {
-    List<Row> rows = List.of(row("a", 0, 5, 4.0), row("b", 1, 5, 3.5));
-    Row below = allOrders(rows, 0.5, -1);
-    assertThat(below.getString(REASON)).isEqualTo("below_margin");
-    assertThat(below.getString(10)).isEqualTo("margin 0.5 <= 0.5");
-    Row above = allOrders(List.of(row("a", 0, 5, 4.0), row("b", 1, 5, 3.4)), 0.5, -1);
-    assertThat(above.getString(0)).isEqualTo("pair");
-    assertThat(above.getDouble(7) - above.getDouble(8)).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-12));
+    List<PairCandidate> rows = List.of(row("a", 0, 5, 4.0), row("b", 1, 5, 3.5));
+    PairChoice below = allOrders(rows, 0.5, -1);
+    assertThat(below.reason()).isEqualTo("below_margin");
+    assertThat(below.detail()).isEqualTo("margin 0.5 <= 0.5");
+    PairChoice above = allOrders(List.of(row("a", 0, 5, 4.0), row("b", 1, 5, 3.4)), 0.5, -1);
+    assertThat(above.kind()).isEqualTo("pair");
+    assertThat(above.chosenScore() - above.rejectedScore()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-12));
   }
 
   @Test
   void fewerThanTwoValidScoresIsADrop() {
-    Row out = allOrders(List.of(row("a", 0, 5, 4.0), row("b", 1, 5, null), row("c", 2, 5, Double.NaN)), 0.0, 0.5);
-    assertThat(out.getString(REASON)).isEqualTo("fewer_than_2_valid");
-    assertThat(out.getString(10)).isEqualTo("1 of 3 responses have a valid score");
+    PairChoice out = allOrders(List.of(row("a", 0, 5, 4.0), row("b", 1, 5, null), row("c", 2, 5, Double.NaN)), 0.0, 0.5);
+    assertThat(out.reason()).isEqualTo("fewer_than_2_valid");
+    assertThat(out.detail()).isEqualTo("1 of 3 responses have a valid score");
   }
 
   @Test
-  void sparkEntryPointReadsTheInputColumns() {
-    PairSelector s = new PairSelector(0.0, 0.5, Faults.NONE);
-    Row out = s.call("p1", List.of(row("top", 0, 300, 5.0), row("near", 1, 200, 4.6), row("far", 2, 10, 4.2),
-        row("low", 3, 400, 1.0)).iterator()).next();
+  void sparkEntryPointReadsTheInputColumnsByName() {
+    // The executor side of PairOutputs.select: rows with the input schema (here in another column order, as a
+    // join may give them) become candidates; the choice comes back as a row of PairChoice.SCHEMA.
+    List<PairCandidate> rows = List.of(row("top", 0, 300, 5.0), row("near", 1, 200, 4.6), row("far", 2, 10, 4.2),
+        row("low", 3, 400, 1.0));
+    org.apache.spark.sql.types.StructType reversed = new org.apache.spark.sql.types.StructType(
+        reverse(List.of(PairCandidate.CODEC.schema().fields())).toArray(new org.apache.spark.sql.types.StructField[0]));
+    List<Row> input = new ArrayList<>();
+    for (PairCandidate c : rows) {
+      Row plain = PairCandidate.CODEC.toRow(c);
+      Object[] values = new Object[plain.length()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = plain.get(values.length - 1 - i);
+      }
+      input.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(values, reversed));
+    }
+    Row out = new PairOutputs.Groups<>(PairCandidate.CODEC, new PairSelector(0.0, 0.5), Faults.NONE, "build_pairs")
+        .call("p1", input.iterator()).next();
     assertThat(out).isEqualTo(RowFactory.create("pair", "p1", "the prompt", "near", "low", "text of near",
         "text of low", 4.6, 1.0, null, null));
+    assertThat(PairChoice.fromRow(out)).isEqualTo(PairChoice.pair("p1", "the prompt", "near", "low", "text of near",
+        "text of low", 4.6, 1.0));
   }
 
-  /** Selects in every order of {@code rows} and checks that all give the same row, which it returns. */
-  private static Row allOrders(List<Row> rows, double minMargin, double epsilon) {
-    Row first = null;
-    for (List<Row> order : permutations(rows)) {
-      Row out = select(order, minMargin, epsilon);
+  @Test
+  void aGroupOfTheWrongShapeFailsNamingTheColumn() {
+    // A SPIN row (source instead of sample_index and scores) handed to the self-reward selector.
+    Row spin = RowFactory.create("p1", "s1", "self", "the prompt", "an answer");
+    assertThatThrownBy(() -> new PairOutputs.Groups<>(PairCandidate.CODEC, new PairSelector(0.0, 0.5), Faults.NONE,
+        "build_pairs").call("p1", List.of(spin).iterator()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot read a PairCandidate from a row of 5 untyped columns: it has 5 columns, not 7 (expected "
+            + "struct<prompt_id:string,response_id:string,sample_index:int,prompt:string,response:string,"
+            + "completion_tokens:int,mean_score:double>)");
+  }
+
+  private static <T> List<T> reverse(List<T> xs) {
+    List<T> out = new ArrayList<>(xs);
+    java.util.Collections.reverse(out);
+    return out;
+  }
+
+  /** Selects in every order of {@code rows} and checks that all give the same choice, which it returns. */
+  private static PairChoice allOrders(List<PairCandidate> rows, double minMargin, double epsilon) {
+    PairChoice first = null;
+    for (List<PairCandidate> order : permutations(rows)) {
+      PairChoice out = select(order, minMargin, epsilon);
       if (first == null) {
         first = out;
       }
@@ -116,39 +148,39 @@ class PairSelectorTest {
     return first;
   }
 
-  private static Row select(List<Row> rows, double minMargin, double epsilon) {
-    return new PairSelector(minMargin, epsilon, Faults.NONE).call("p1", rows.iterator()).next();
+  private static PairChoice select(List<PairCandidate> rows, double minMargin, double epsilon) {
+    return new PairSelector(minMargin, epsilon).select("p1", rows);
   }
 
-  /** Input row: prompt_id, response_id, sample_index, prompt, response, completion_tokens, mean_score. */
-  private static Row row(String id, int index, int tokens, Double score) {
-    return RowFactory.create("p1", id, index, "the prompt", "text of " + id, tokens, score);
+  private static PairCandidate row(String id, int index, int tokens, Double score) {
+    return new PairCandidate("p1", id, index, "the prompt", "text of " + id, tokens, score);
   }
 
   /** The same rows with sample indices 0..n-1 given in list order (all scores in the tests differ or tie-break). */
-  private static List<List<Row>> reindexings(List<Row> order) {
-    List<Row> out = new ArrayList<>();
+  private static List<List<PairCandidate>> reindexings(List<PairCandidate> order) {
+    List<PairCandidate> out = new ArrayList<>();
     for (int i = 0; i < order.size(); i++) {
-      Row r = order.get(i);
-      out.add(RowFactory.create(r.get(0), r.get(1), i, r.get(3), r.get(4), r.get(5), r.get(6)));
+      PairCandidate r = order.get(i);
+      out.add(new PairCandidate(r.promptId(), r.responseId(), i, r.prompt(), r.response(), r.completionTokens(),
+          r.meanScore()));
     }
     return List.of(order, out);
   }
 
-  private static List<String> ids(List<Row> rows) {
-    return rows.stream().map(r -> r.getString(1) + "@" + r.getInt(2)).toList();
+  private static List<String> ids(List<PairCandidate> rows) {
+    return rows.stream().map(r -> r.responseId() + "@" + r.sampleIndex()).toList();
   }
 
-  private static List<List<Row>> permutations(List<Row> rows) {
+  private static List<List<PairCandidate>> permutations(List<PairCandidate> rows) {
     if (rows.size() <= 1) {
       return List.of(rows);
     }
-    List<List<Row>> out = new ArrayList<>();
+    List<List<PairCandidate>> out = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
-      List<Row> rest = new ArrayList<>(rows);
-      Row head = rest.remove(i);
-      for (List<Row> tail : permutations(rest)) {
-        List<Row> p = new ArrayList<>();
+      List<PairCandidate> rest = new ArrayList<>(rows);
+      PairCandidate head = rest.remove(i);
+      for (List<PairCandidate> tail : permutations(rest)) {
+        List<PairCandidate> p = new ArrayList<>();
         p.add(head);
         p.addAll(tail);
         out.add(p);

@@ -3,8 +3,7 @@ package io.srlm.steps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.srlm.prompting.ScoreParser.Choice;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of the pairwise judge (outcomes of both orders, win counts) and of SPIN pair selection. */
@@ -43,19 +42,17 @@ class VariantSelectorsTest {
 
   @Test
   void spinPairsTheHumanCompletionAgainstTheModelAndSkipsIdenticalOnes() {
-    Row human = RowFactory.create("p1", "h1", "human", "Add 2 and 3.", "5");
-    Row self = RowFactory.create("p1", "s1", "self", "Add 2 and 3.", "6");
-    Row pair = SpinPairSelector.select("p1", human, self);
-    assertThat(pair.getString(0)).isEqualTo("pair");
-    assertThat(pair.getString(3)).isEqualTo("h1");
-    assertThat(pair.getString(4)).isEqualTo("s1");
-    assertThat(pair.getString(5)).isEqualTo("5");
-    assertThat(pair.getString(6)).isEqualTo("6");
-    Row same = SpinPairSelector.select("p1", human, RowFactory.create("p1", "s1", "self", "Add 2 and 3.", " 5\n"));
-    assertThat(same.getString(0)).isEqualTo("drop");
-    assertThat(same.getString(9)).isEqualTo("identical");
-    assertThat(SpinPairSelector.select("p1", human, RowFactory.create("p1", "s1", "self", "Add 2 and 3.", " "))
-        .getString(9)).isEqualTo("empty_generation");
-    assertThat(SpinPairSelector.select("p1", human, null).getString(9)).isEqualTo("missing_side");
+    SpinSide human = new SpinSide("p1", "h1", "human", "Add 2 and 3.", "5");
+    SpinSide self = new SpinSide("p1", "s1", "self", "Add 2 and 3.", "6");
+    PairChoice pair = new SpinPairSelector().select("p1", List.of(self, human));
+    assertThat(pair).isEqualTo(PairChoice.pair("p1", "Add 2 and 3.", "h1", "s1", "5", "6", 1.0, 0.0));
+    assertThat(pair.isPair()).isTrue();
+    PairChoice same = SpinPairSelector.select("p1", human, new SpinSide("p1", "s1", "self", "Add 2 and 3.", " 5\n"));
+    assertThat(same.isPair()).isFalse();
+    assertThat(same.reason()).isEqualTo("identical");
+    assertThat(SpinPairSelector.select("p1", human, new SpinSide("p1", "s1", "self", "Add 2 and 3.", " "))
+        .reason()).isEqualTo("empty_generation");
+    assertThat(SpinPairSelector.select("p1", human, null)).isEqualTo(PairChoice.drop("p1", "Add 2 and 3.",
+        "missing_side", "no model answer"));
   }
 }
