@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import io.srlm.errors.Errors;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -18,38 +17,13 @@ import java.util.SplittableRandom;
  * so results do not depend on batch composition. Finished rows are dropped from the batch when at least half of it
  * has finished. Every step runs in its own sub-manager, and everything a batch allocated is freed when it ends.
  */
-public final class Generator {
-  private final LlamaModel model;
-  private final TokenCodec codec;
-  private final int batchSize;
-
-  public Generator(LlamaModel model, TokenCodec codec, int batchSize) {
-    this.model = model;
-    this.codec = codec;
-    this.batchSize = Math.max(1, batchSize);
-  }
-
+public record Generator(LlamaModel model, TokenCodec codec, int batchSize) {
   /** Generates for every request; results are in request order. */
   public List<Generation> generate(List<GenerationRequest> requests) {
-    Generation[] out = new Generation[requests.size()];
-    Integer[] order = new Integer[requests.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    for (int i = 0; i < requests.size(); i++) {
       checkFits(requests.get(i), i);
     }
-    Arrays.sort(order, Comparator.comparingInt(i -> requests.get(i).promptIds().length));
-    for (int start = 0; start < order.length; start += batchSize) {
-      int end = Math.min(order.length, start + batchSize);
-      List<GenerationRequest> batch = new ArrayList<>();
-      for (int j = start; j < end; j++) {
-        batch.add(requests.get(order[j]));
-      }
-      List<Generation> res = generateBatch(batch);
-      for (int j = start; j < end; j++) {
-        out[order[j]] = res.get(j - start);
-      }
-    }
-    return Arrays.asList(out);
+    return LengthBatches.map(requests, r -> r.promptIds().length, batchSize, this::generateBatch);
   }
 
   private void checkFits(GenerationRequest r, int index) {

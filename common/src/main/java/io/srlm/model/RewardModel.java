@@ -11,8 +11,7 @@ import io.srlm.model.io.CheckpointWeights;
 import io.srlm.model.io.HfModelConfig;
 import io.srlm.model.tokenizer.ChatMessage;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,28 +128,20 @@ public final class RewardModel implements AutoCloseable {
 
   /** The reward (first logit) of each sequence, in input order; batches are formed by length. */
   public double[] rewards(List<int[]> sequences, int batchSize) {
-    int n = sequences.size();
-    double[] out = new double[n];
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingInt(i -> sequences.get(i).length));
-    int bs = Math.max(1, batchSize);
-    for (int s = 0; s < n; s += bs) {
-      int e = Math.min(n, s + bs);
-      int[][] rows = new int[e - s][];
+    List<Double> out = LengthBatches.map(sequences, s -> s.length, batchSize, batch -> {
+      int[][] rows = batch.toArray(new int[0][]);
       int width = 0;
-      for (int j = s; j < e; j++) {
-        rows[j - s] = sequences.get(order[j]);
-        width = Math.max(width, rows[j - s].length);
+      for (int[] r : rows) {
+        width = Math.max(width, r.length);
       }
       float[] r = batch(rows, width);
-      for (int j = s; j < e; j++) {
-        out[order[j]] = r[j - s];
+      List<Double> scores = new ArrayList<>(r.length);
+      for (float v : r) {
+        scores.add((double) v);
       }
-    }
-    return out;
+      return scores;
+    });
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private float[] batch(int[][] rows, int width) {
