@@ -30,10 +30,14 @@ import java.util.regex.PatternSyntaxException;
  * @param scoreType integer, real or choice
  * @param scoreFormat how a target judgement states its score (EFT rows): "Score: {score}", or "Winner: {winner}"
  *     for pairwise templates; it must parse back with scoreRegex
+ * @param referenceFormat empty, or (reference-guided judging, pointwise only) how a target judgement first states
+ *     the expected answer, e.g. "Expected: {reference}."; seed EFT rows whose answer is known then start with it,
+ *     so the judge learns to write its own expected answer before it compares (key reference_format)
  * @param origin the file it came from, for messages
  */
 public record JudgeTemplate(String name, Kind kind, String template, String scoreRegex, double scoreMin,
-    double scoreMax, ScoreType scoreType, String scoreFormat, String origin) implements Serializable {
+    double scoreMax, ScoreType scoreType, String scoreFormat, String referenceFormat, String origin)
+    implements Serializable {
 
   public enum Kind { POINTWISE, PAIRWISE }
 
@@ -107,6 +111,41 @@ public record JudgeTemplate(String name, Kind kind, String template, String scor
           "make group 1 of score_regex capture the whole " + (kind == Kind.PAIRWISE ? "verdict" : "score"),
           "file", origin, "regex", scoreRegex);
     }
+    referenceFormat = referenceFormat == null ? "" : referenceFormat;
+    if (!referenceFormat.isEmpty()) {
+      if (kind != Kind.POINTWISE) {
+        throw Errors.judge("Judge reference_format is for pointwise templates only",
+            "remove reference_format, or make the template pointwise", "file", origin);
+      }
+      if (!Placeholders.names(referenceFormat).equals(Set.of("reference"))) {
+        throw Errors.judge("Judge reference_format must contain exactly the {reference} placeholder",
+            "e.g. reference_format = \"Expected: {reference}.\"", "file", origin, "reference_format",
+            referenceFormat);
+      }
+      if (!ScoreParser.matches(Pattern.compile(scoreRegex), referenceFormat).isEmpty()) {
+        throw Errors.judge("Judge reference_format '" + referenceFormat + "' matches score_regex: the "
+            + "expected-answer line would be read as a score", "word the line without the score pattern", "file",
+            origin, "regex", scoreRegex);
+      }
+    }
+  }
+
+  /** Whether target judgements state the expected answer first (reference-guided judging). */
+  public boolean usesReference() {
+    return !referenceFormat.isEmpty();
+  }
+
+  /**
+   * The expected-answer line of a target judgement, e.g. "Expected: cat fox red.", or empty when the template has
+   * no reference_format, the answer is blank, or the line would contain a score the parser could read.
+   */
+  public java.util.Optional<String> formatReference(String expected) {
+    if (!usesReference() || expected == null || expected.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    String line = Placeholders.fill(referenceFormat, java.util.Map.of("reference", expected.strip()));
+    return ScoreParser.matches(Pattern.compile(scoreRegex), line).isEmpty() ? java.util.Optional.of(line)
+        : java.util.Optional.empty();
   }
 
   /** The score line of a target judgement, e.g. "Score: 4". Integer scales print without decimals. */
@@ -191,15 +230,17 @@ public record JudgeTemplate(String name, Kind kind, String template, String scor
       };
       for (String k : c.root().keySet()) {
         if (!Set.of("name", "kind", "template", "score_regex", "score_min", "score_max", "score_type",
-            "score_format").contains(k)) {
+            "score_format", "reference_format").contains(k)) {
           throw Errors.configUnknownKey(k, origin, null);
         }
       }
       return new JudgeTemplate(c.getString("name"), kind, c.getString("template"), c.getString("score_regex"),
-          c.getDouble("score_min"), c.getDouble("score_max"), type, c.getString("score_format"), origin);
+          c.getDouble("score_min"), c.getDouble("score_max"), type, c.getString("score_format"),
+          c.hasPath("reference_format") ? c.getString("reference_format") : "", origin);
     } catch (ConfigException.Missing e) {
       throw Errors.error(io.srlm.errors.ErrorCode.JUDGE, "Judge template is missing a key: " + e.getMessage(),
-          "a judge .conf needs name, kind, template, score_regex, score_format, score_min, score_max, score_type", e,
+          "a judge .conf needs name, kind, template, score_regex, score_format, score_min, score_max, score_type"
+              + " (reference_format is optional)", e,
           "file", origin);
     } catch (ConfigException.WrongType e) {
       throw Errors.configBadType("judge template", origin, "of the documented type", e);

@@ -114,7 +114,8 @@ public final class BuiltinSeed {
           continue;
         }
         String split = SeedSplit.of(t.prompt(), opts.heldoutFraction());
-        EftRows.Group g = new EftRows.Group(runId, SOURCE, split, family, groups, t.prompt());
+        EftRows.Group g = new EftRows.Group(runId, SOURCE, split, family, groups, t.prompt(),
+            t.expected());
         List<EftRows.Candidate> cands = candidates(t, rnd);
         for (EftRows.Candidate c : cands) {
           counts.merge("eft_answers.score_" + (int) c.score5(), 1L, Long::sum);

@@ -13,7 +13,9 @@ import java.util.Random;
  * Turns one judged group (a question and answers with 0-5 scores) into seed_eft rows for a judge template.
  *
  * <p>Pointwise templates: one row per answer; the target is the justification and the score line, with the 0-5
- * score mapped linearly onto the template's range (rounded on integer scales). Pairwise templates: up to as many
+ * score mapped linearly onto the template's range (rounded on integer scales). With a reference-guided template
+ * ({@link JudgeTemplate#usesReference}) and a group whose expected answer is known, the target starts with the
+ * template's expected-answer line ("Expected: cat fox red."). Pairwise templates: up to as many
  * pairs as there are answers, drawn (with a seed derived from the group id) from the pairs with different scores,
  * each in both orders; the target names each answer's quality and the winner. A pairwise row's {@code response} is
  * answer A, its {@code humanScore} the parser's value of the verdict (1 = A, 0 = B), its {@code humanRank} A's rank.
@@ -29,8 +31,13 @@ final class EftRows {
    */
   record Candidate(String response, double score5, int rank, String justification, String pairPhrase) {}
 
-  /** Where the rows come from and which split they are in. */
-  record Group(String runId, String source, String split, String taskType, Object groupKey, String question) {
+  /**
+   * Where the rows come from and which split they are in.
+   *
+   * @param reference the question's expected answer when a grader knows it, else empty (no expected-answer line)
+   */
+  record Group(String runId, String source, String split, String taskType, Object groupKey, String question,
+      String reference) {
     String groupId() {
       return StableIds.id("grp", source, groupKey);
     }
@@ -42,13 +49,14 @@ final class EftRows {
     List<SeedEft> out = new ArrayList<>();
     String groupId = g.groupId();
     if (judge.kind() == JudgeTemplate.Kind.POINTWISE) {
+      String lead = judge.formatReference(g.reference()).map(line -> line + "\n").orElse("");
       for (int i = 0; i < cands.size(); i++) {
         Candidate c = cands.get(i);
         double score = rescale(c.score5(), judge);
         out.add(new SeedEft(g.runId(), 0, StableIds.id("eft", g.source(), g.groupKey(), i), g.source(), g.split(),
             g.taskType(), groupId, g.question(), c.response(), score, c.rank(),
             judge.renderPointwise(g.question(), c.response()),
-            c.justification() + "\n" + judge.formatScore(score)));
+            lead + c.justification() + "\n" + judge.formatScore(score)));
       }
       return out;
     }

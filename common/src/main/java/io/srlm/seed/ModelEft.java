@@ -101,7 +101,8 @@ public final class ModelEft {
       cands.add(new EftRows.Candidate(a.response(), score5, a.rank(), a.justification(), ""));
     }
     EftRows.Group eg = new EftRows.Group(g.runId(), SOURCE_FALLBACK, g.split(), g.taskType(),
-        g.origin() + ":" + g.key(), g.question());
+        g.origin() + ":" + g.key(), g.question(),
+        BuiltinTasks.parse(g.question()).map(Task::expected).orElse(""));
     return new Result(Outcome.FALLBACK, EftRows.build(judge, eg, cands));
   }
 

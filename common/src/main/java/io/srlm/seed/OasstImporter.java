@@ -169,7 +169,8 @@ public final class OasstImporter {
       cands.add(new EftRows.Candidate(m.text(), scoreForRank(m.rank()), m.rank(),
           "Human raters ranked this reply " + place + ".", "was ranked " + place + " by human raters"));
     }
-    eft.addAll(EftRows.build(judge, new EftRows.Group(runId, source, split, "general", line, root.text()), cands));
+    eft.addAll(EftRows.build(judge, new EftRows.Group(runId, source, split, "general", line, root.text(), ""),
+        cands));
     return 1;
   }
 

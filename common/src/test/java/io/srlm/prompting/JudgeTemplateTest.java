@@ -96,7 +96,8 @@ class JudgeTemplateTest {
     assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), partial.toString(), "judge.template"))
         .hasMessageContaining("reads '1' from 'Score: 10', not 10");
     // Every shipped template: its own score line parses back to the value, alone and after a justification.
-    for (String name : new String[] {"additive-5pt", "additive-5pt-compact", "rating-0-10"}) {
+    for (String name : new String[] {"additive-5pt", "additive-5pt-compact", "rating-0-10",
+        "additive-5pt-reference"}) {
       JudgeTemplate t = JudgeTemplate.load(TestConf.conf(), name, "judge.template");
       for (double v = t.scoreMin(); v <= t.scoreMax(); v++) {
         assertThat(t.parser().parse("Because.\n" + t.formatScore(v)).score()).as(name + " " + v).isEqualTo(v);
@@ -104,6 +105,42 @@ class JudgeTemplateTest {
             .isEqualTo(ScoreParser.Status.MULTIPLE_SCORES);
       }
     }
+  }
+
+  @Test
+  void referenceFormatIsValidatedAndItsLineNeverCarriesAScore() throws Exception {
+    JudgeTemplate ref = JudgeTemplate.load(TestConf.conf(), "additive-5pt-reference", "judge.template");
+    assertThat(ref.usesReference()).isTrue();
+    assertThat(ref.formatReference(" cat fox ")).contains("Expected: cat fox.");
+    assertThat(ref.formatReference(" ")).isEmpty();
+    assertThat(ref.formatReference(null)).isEmpty();
+    // An expected answer the parser would read as a score is left out, so the target keeps exactly one score.
+    assertThat(ref.formatReference("Score: 3")).isEmpty();
+    assertThat(ref.parser().parse(ref.formatReference("3000 meters").orElseThrow() + "\nRight.\n"
+        + ref.formatScore(4)).score()).isEqualTo(4.0);
+    JudgeTemplate plain = JudgeTemplate.load(TestConf.conf(), "additive-5pt-compact", "judge.template");
+    assertThat(plain.usesReference()).isFalse();
+    assertThat(plain.formatReference("cat")).isEmpty();
+
+    Path noSlot = withReference("no-slot.conf", "pointwise", "Expected answer.");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), noSlot.toString(), "judge.template"))
+        .isInstanceOfSatisfying(SrlmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.JUDGE))
+        .hasMessageContaining("exactly the {reference} placeholder").hasMessageContaining("no-slot.conf");
+    Path scored = withReference("scored.conf", "pointwise", "Score: 5 is {reference}");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), scored.toString(), "judge.template"))
+        .hasMessageContaining("matches score_regex").hasMessageContaining("scored.conf");
+    Path pairwise = withReference("pair.conf", "pairwise", "Expected: {reference}.");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), pairwise.toString(), "judge.template"))
+        .hasMessageContaining("pointwise templates only").hasMessageContaining("pair.conf");
+  }
+
+  private Path withReference(String name, String kind, String format) throws Exception {
+    Path f = kind.equals("pointwise")
+        ? write(name, kind, "{prompt} {response}", "Score: ?([0-9]+)", "Score: {score}", "integer")
+        : write(name, kind, "{prompt} {response_a} {response_b}", "Winner: ?(A|B|tie)", "Winner: {winner}",
+            "choice");
+    Files.writeString(f, Files.readString(f) + "reference_format = \"" + format + "\"\n");
+    return f;
   }
 
   private Path write(String name, String kind, String template, String regex, String format, String type)

@@ -105,7 +105,7 @@ class BuiltinSeedTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"additive-5pt-compact", "additive-5pt", "rating-0-10"})
+  @ValueSource(strings = {"additive-5pt-compact", "additive-5pt", "rating-0-10", "additive-5pt-reference"})
   void eftScoreLinesParseBackToTheHumanScore(String name) {
     JudgeTemplate judge = SeedTestSupport.judge(name);
     SeedData d = generate(SMALL, name);
@@ -123,6 +123,38 @@ class BuiltinSeedTest {
       seen.add(r.humanScore());
     }
     assertThat(seen).hasSize(6).contains(judge.scoreMin(), judge.scoreMax());
+  }
+
+  /**
+   * Reference-guided judging: every built-in EFT target states the question's expected answer first, then the
+   * grader's outcome sentence, then the unchanged score line; the rubric template's targets do not.
+   */
+  @Test
+  void referenceTemplateTargetsStateTheExpectedAnswerThenTheOutcomeAndScore() {
+    JudgeTemplate judge = SeedTestSupport.judge("additive-5pt-reference");
+    assertThat(judge.usesReference()).isTrue();
+    SeedData d = generate(SMALL, "additive-5pt-reference");
+    SeedData plain = generate(SMALL, "additive-5pt-compact");
+    assertThat(d.eft()).hasSameSizeAs(plain.eft());
+    ScoreParser parser = judge.parser();
+    for (int i = 0; i < d.eft().size(); i++) {
+      SeedEft r = d.eft().get(i);
+      Task t = BuiltinTasks.parse(r.question()).orElseThrow();
+      Grade grade = BuiltinTasks.grade(t, r.response());
+      assertThat(r.completion()).isEqualTo("Expected: " + t.expected() + ".\n" + grade.justification()
+          + "\nScore: " + grade.score());
+      assertThat(r.prompt()).isEqualTo(judge.renderPointwise(r.question(), r.response()))
+          .contains("First write the expected answer");
+      ScoreParser.Parsed p = parser.parse(r.completion());
+      assertThat(p.status()).isEqualTo(ScoreParser.Status.OK);
+      assertThat(p.score()).isEqualTo(grade.score()).isEqualTo(r.humanScore());
+      // Same rows, same scores and ranks as the plain rubric: only the target text differs.
+      SeedEft q = plain.eft().get(i);
+      assertThat(q.response()).isEqualTo(r.response());
+      assertThat(q.humanScore()).isEqualTo(r.humanScore());
+      assertThat(q.completion()).doesNotContain("Expected:");
+      assertThat(r.completion()).endsWith(q.completion());
+    }
   }
 
   @Test

@@ -48,6 +48,23 @@ class ModelEftTest {
   }
 
   @Test
+  void fallbackRowsOfAReferenceTemplateStateTheExpectedAnswerFirst() {
+    JudgeTemplate ref = SeedTestSupport.judge("additive-5pt-reference");
+    List<List<String>> tie = List.of(List.of("Score: 4"), List.of("Score: 4"), List.of("Score: 0"));
+    ModelEft.Result fb = ModelEft.build(ref, group(), tie, true);
+    assertThat(fb.outcome()).isEqualTo(ModelEft.Outcome.FALLBACK);
+    assertThat(fb.rows()).extracting(SeedEft::completion).containsExactly("Expected: 4.\nExact.\nScore: 5",
+        "Expected: 4.\nWrong number.\nScore: 3", "Expected: 4.\nEmpty.\nScore: 0");
+    assertThat(fb.rows()).allSatisfy(x -> assertThat(ref.parser().parse(x.completion()).score())
+        .isEqualTo(x.humanScore()));
+    // A question the grader cannot parse has no known answer: no expected-answer line.
+    ModelEft.Group unknown = new ModelEft.Group("r", "grader", "q3", "train", "general", "Tell me a joke.", List.of(
+        new ModelEft.Answer("A joke.", 5, 0, "Fine."), new ModelEft.Answer("", 0, 1, "Empty.")));
+    assertThat(ModelEft.build(ref, unknown, List.of(List.of("Score: 0"), List.of("Score: 5")), true).rows())
+        .extracting(SeedEft::completion).containsExactly("Fine.\nScore: 5", "Empty.\nScore: 0");
+  }
+
+  @Test
   void aGroupWithoutRankingIsDroppedAndPairwiseTemplatesAreRefused() {
     ModelEft.Group same = new ModelEft.Group("r", "grader", "q2", "train", "add", "Q", List.of(
         new ModelEft.Answer("4", 5, 0, "Exact."), new ModelEft.Answer("4.", 5, 0, "Exact.")));
