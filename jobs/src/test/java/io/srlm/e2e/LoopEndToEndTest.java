@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.srlm.cli.ReadmeCommands;
 import io.srlm.cli.SrlmOutput;
 import io.srlm.config.SrlmConfig;
 import io.srlm.deploy.NotebookSql;
@@ -50,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoopEndToEndTest {
-  static final String RUN = "e2e";
+  /** The README's run id, so the README's inspection commands run as printed against this loop's tables. */
+  static final String RUN = "demo";
   /** The resumed run's stage list: the straight run's first stage only (its rows and models do not depend on later stages). */
   static final String FIRST_ITERATION_ONLY = "loop.stages=[self_reward_dpo]";
 
@@ -341,6 +343,19 @@ class LoopEndToEndTest {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
+  }
+
+  /**
+   * The README's `bin/srlm tables` / `bin/srlm sql` lines, exactly as printed, each in its own JVM the way bin/srlm
+   * starts one (no profile, no Spark master), from a folder whose srlm-data/tables is this loop's table root.
+   */
+  @Test
+  void theReadmesInspectionCommandsRunAsPrintedAfterTheLoop() throws Exception {
+    Path cwd = Files.createDirectories(dir.resolve("readme-cwd"));
+    Files.createSymbolicLink(cwd.resolve("conf"), TestConf.repoRoot().resolve("conf"));
+    Files.createDirectories(cwd.resolve("srlm-data"));
+    Files.createSymbolicLink(cwd.resolve("srlm-data/tables"), dir.resolve("straight/tables"));
+    ReadmeCommands.runAllIn(cwd);
   }
 
   @Test

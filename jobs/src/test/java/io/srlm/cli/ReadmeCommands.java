@@ -2,13 +2,6 @@ package io.srlm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.srlm.config.SrlmConfig;
-import io.srlm.tables.Catalogue;
-import io.srlm.tables.JudgementRow;
-import io.srlm.tables.ModelRow;
-import io.srlm.tables.PairRow;
-import io.srlm.tables.TableStore;
-import io.srlm.testing.LocalSpark;
 import io.srlm.testing.TestConf;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,34 +10,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's inspection commands ({@code bin/srlm tables ...}, {@code bin/srlm sql ...}), read from the README
  * and run exactly as printed, each in its own JVM started the way bin/srlm starts one (plain java, no
- * spark-submit, no profile, so no Spark master is configured), from a folder holding the default
- * {@code srlm-data/tables} of a run {@code demo}: every command must succeed. The tables hold the rows the
- * commands query (judgements; preference_pairs with as many versions as the README's time-travel query needs;
- * models) rather than a trained loop's, to keep the test cheap; what is tested is the verbs' plumbing.
+ * spark-submit, no profile, so no Spark master is configured), from a folder whose {@code srlm-data/tables} holds a
+ * finished loop's tables of run {@code demo} ({@code LoopEndToEndTest} links its loop's tables there): every
+ * command must succeed.
  */
-@ExtendWith(LocalSpark.class)
-class ReadmeCommandsTest {
-  @TempDir
-  Path cwd;
+public final class ReadmeCommands {
+  private ReadmeCommands() {}
 
-  @Test
-  void theReadmesInspectionCommandsRunAsPrinted() throws Exception {
+  /** Runs every README inspection command in {@code cwd} (which holds conf/ and srlm-data/tables) and checks it. */
+  public static void runAllIn(Path cwd) throws Exception {
     List<List<String>> commands = readmeCommands();
     assertThat(commands).as("README inspection commands").hasSizeGreaterThanOrEqualTo(5);
-    Files.createSymbolicLink(cwd.resolve("conf"), TestConf.repoRoot().resolve("conf"));
-    writeDemoTables(cwd.resolve("srlm-data/tables"), newestVersionAsked(commands));
     for (List<String> cmd : commands) {
-      Result r = srlm(cmd.subList(1, cmd.size()));
+      Result r = srlm(cwd, cmd.subList(1, cmd.size()));
       assertThat(r.exit()).as(String.join(" ", cmd) + " exits 0; output:\n" + r.output()).isZero();
       assertThat(r.output()).as(String.join(" ", cmd)).doesNotContain("error: ");
       if (cmd.get(1).equals("tables")) {
@@ -100,45 +84,11 @@ class ReadmeCommandsTest {
     return words;
   }
 
-  /** The highest "VERSION AS OF N" the commands ask for (0 if none): the demo table must have that version. */
-  static int newestVersionAsked(List<List<String>> commands) {
-    int max = 0;
-    java.util.regex.Pattern p = java.util.regex.Pattern.compile("VERSION AS OF ([0-9]+)");
-    for (List<String> cmd : commands) {
-      java.util.regex.Matcher m = p.matcher(String.join(" ", cmd));
-      while (m.find()) {
-        max = Math.max(max, Integer.parseInt(m.group(1)));
-      }
-    }
-    return max;
-  }
-
-  private static void writeDemoTables(Path root, int versions) {
-    SrlmConfig cfg = TestConf.tiny(root.getParent(), "storage.table_root=" + root);
-    TableStore t = new TableStore(LocalSpark.session(), cfg.storage());
-    List<JudgementRow> judgements = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      judgements.add(new JudgementRow("demo", 1, "j" + i, "r" + i, "p0", 0, i, "Score: " + i, (double) i, "ok",
-          (double) i, 1, "M1", "additive-5pt", 10, "stop"));
-    }
-    t.replace(Catalogue.JUDGEMENTS, judgements, TableStore.partition("demo", 1));
-    t.ensure(Catalogue.PREFERENCE_PAIRS);
-    for (int version = 1; version <= Math.max(1, versions); version++) {
-      // Version 0 is the empty table; one plain commit per version up to the newest the README's queries ask for.
-      t.frame(Catalogue.PREFERENCE_PAIRS, List.of(new PairRow("demo", 2, "pair" + version, "p0", "2+2?", "r1", "r0",
-          "4", "5", 4.0, 1.0, 3.0, "self_reward", "self_reward_dpo"))).write().format("delta").mode("append")
-          .save(t.location(Catalogue.PREFERENCE_PAIRS));
-    }
-    long v = t.version(Catalogue.PREFERENCE_PAIRS);
-    t.replace(Catalogue.MODELS, List.of(new ModelRow("demo", 2, "m3", "M3", "self_reward_dpo", "/models/M3", null,
-        "builtin:tiny", "M2", "M2", Map.of("preference_pairs", v), "hash", 0L, Map.of())),
-        TableStore.runOnly("demo"));
-  }
-
-  record Result(int exit, String output) {}
+  /** A command's exit status and its output. */
+  public record Result(int exit, String output) {}
 
   /** {@code bin/srlm ARGS} as bin/srlm runs it: java with the JVM flags of conf/jvm.properties, cwd = the demo. */
-  private Result srlm(List<String> args) throws Exception {
+  public static Result srlm(Path cwd, List<String> args) throws Exception {
     Properties jvm = new Properties();
     try (InputStream in = Files.newInputStream(TestConf.repoRoot().resolve("conf/jvm.properties"))) {
       jvm.load(in);
