@@ -21,6 +21,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -229,14 +230,16 @@ public final class TableStore {
     return collect(t, read(t).where(filter));
   }
 
-  /** The latest version of the table, or -1 if it does not exist yet. */
+  /**
+   * The latest committed version of the table, or -1 if it does not exist yet: the Delta log's current snapshot
+   * (read from storage, so another writer's commits are seen). Every step pins its reads with this, and `srlm
+   * tables` prints it. It uses delta-spark's DeltaLog (internal API, pinned by delta.version) because the public
+   * route, {@code DeltaTable.history(1)}, plans and runs a Spark job per call: 15 tables took 7.3 s cold and 1.3 s
+   * warm that way, 64 and 34 ms through the log (2 cores, 2026-12-04).
+   */
   public long version(TableDef<?> t) {
-    String path = location(t);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      return -1;
-    }
-    Row r = DeltaTable.forPath(spark, path).history(1).select("version").first();
-    return r.getLong(0);
+    return DeltaLog.forTable(spark, location(t)).update(false, scala.Option.empty(), scala.Option.empty())
+        .version();
   }
 
   /** Predicate selecting one run's rows of one iteration. */

@@ -95,4 +95,16 @@ class SrlmCommandsTest {
       System.setErr(err);
     }
   }
+
+  /** `srlm sql` registers the catalogue tables the query names, and only those (bare, backticked, any case). */
+  @Test
+  void sqlRegistersTheTablesItsQueryNames() {
+    assertThat(SqlVerb.named("SELECT * FROM judgements j JOIN `Responses` r ON j.response_id = r.response_id"))
+        .extracting(io.srlm.tables.TableDef::name).containsExactlyInAnyOrder("judgements", "responses");
+    assertThat(SqlVerb.named("SELECT * FROM preference_pairs WHERE prompt_id IN (SELECT prompt_id FROM prompts)"))
+        .extracting(io.srlm.tables.TableDef::name).containsExactlyInAnyOrder("preference_pairs", "prompts");
+    assertThat(SqlVerb.named("SELECT runs_x.a FROM runs_x, db.models, seed_ift_copy")).isEmpty();
+    assertThat(SqlVerb.named("SELECT iteration, count(*) FROM runs\nGROUP BY 1"))
+        .extracting(io.srlm.tables.TableDef::name).containsExactly("runs");
+  }
 }

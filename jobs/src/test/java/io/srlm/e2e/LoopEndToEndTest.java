@@ -346,8 +346,9 @@ class LoopEndToEndTest {
   }
 
   /**
-   * The README's `bin/srlm tables` / `bin/srlm sql` lines, exactly as printed, each in its own JVM the way bin/srlm
-   * starts one (no profile, no Spark master), from a folder whose srlm-data/tables is this loop's table root.
+   * The README's `bin/srlm tables` / `bin/srlm sql` lines, exactly as printed, in a JVM started the way bin/srlm
+   * starts one (no profile, no Spark master; one JVM for all of them, each with its own Spark session), from a
+   * folder whose srlm-data/tables is this loop's table root.
    */
   @Test
   void theReadmesInspectionCommandsRunAsPrintedAfterTheLoop() throws Exception {
