@@ -11,6 +11,7 @@ import io.srlm.deploy.NotebookSql;
 import io.srlm.loop.LoopRunner;
 import io.srlm.loop.RunSummary;
 import io.srlm.model.io.CheckpointWeights;
+import io.srlm.model.io.ModelLocation;
 import io.srlm.pipeline.RunContext;
 import io.srlm.report.RunReport;
 import io.srlm.steps.Models;
@@ -22,6 +23,7 @@ import io.srlm.tables.TableDef;
 import io.srlm.tables.TableStore;
 import io.srlm.testing.LocalSpark;
 import io.srlm.testing.TestConf;
+import io.srlm.testing.TestModels;
 import io.srlm.train.TrainSpec;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -45,8 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A whole small loop on the test model (two self-reward iterations, evaluations on), shared by the checks that
- * need a finished run: resume after interruptions gives the same tables and models, model lineage points at real
- * table versions, every notebook statement runs, `srlm sql` answers over every table, and the report is written.
+ * need a finished run: a run on S3 resumed after interruptions gives the same tables and models, model lineage
+ * points at real table versions, every notebook statement runs, the README's inspection commands and `srlm sql`
+ * answer over every table, and the report is written.
  */
 @ExtendWith(LocalSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,6 +58,8 @@ class LoopEndToEndTest {
   static final String RUN = "demo";
   /** The resumed run's stage list: the straight run's first stage only (its rows and models do not depend on later stages). */
   static final String FIRST_ITERATION_ONLY = "loop.stages=[self_reward_dpo]";
+  /** The resumed run's bucket. */
+  static final String BUCKET = "srlm-test";
 
   @TempDir
   static Path dir;
@@ -91,43 +96,91 @@ class LoopEndToEndTest {
   }
 
   /**
-   * One run interrupted in every way, in turn, then resumed: the driver (a separate JVM running the CLI, as users
-   * run it) killed with SIGKILL inside a Spark step; a stop at a step boundary; the driver SIGKILLed right after a
-   * step boundary; DPO stopped after 2 of its 3 optimizer steps (as if killed after a checkpoint). All four happen
-   * in the first self-reward iteration, and this run stops after it ({@link #FIRST_ITERATION_ONLY}): its tables,
-   * training metrics and models (M0..M2) must equal the uninterrupted run's first iteration, value for value.
+   * One run on S3, interrupted in every way, in turn, then resumed: the driver (a separate JVM running the CLI, as
+   * users run it) killed with SIGKILL inside a Spark step; a stop at a step boundary; the driver SIGKILLed right
+   * after a step boundary; DPO stopped after 2 of its 3 optimizer steps (as if killed after a checkpoint). All four
+   * happen in the first self-reward iteration, and this run stops after it ({@link #FIRST_ITERATION_ONLY}): its
+   * tables, training metrics and models (M0..M2) must equal the uninterrupted (local) run's first iteration, value
+   * for value. Everything of this run is on s3a:// ({@link S3Proxy}, a real S3 API server in its own process): the
+   * base model is read from the bucket (driver and executors copy it to their cache), the Delta tables and the
+   * trained models are written there, with srlm's S3A defaults and the credentials from the environment, which
+   * never reach a table or a log (srlm, S3A and the AWS SDK logged at DEBUG for the last run; the killed drivers'
+   * logs at their own level).
    */
   @Test
   void interruptedRunsResumeToTheSameTablesAndModel() throws Exception {
     String root = "resumed";
-    Path tables = dir.resolve(root).resolve("tables");
-    // Inside the Spark step, without racing it: the step's tasks hold (debug.hold_stage) until the SIGKILL.
-    Path held = Files.createDirectories(dir.resolve(root + "-held"));
-    killDriverWhen(root, tables, () -> heldTasks(held) > 0, "s00.self_reward_dpo.sample_responses tasks held", 0,
-        FIRST_ITERATION_ONLY, "debug.hold_stage=sample_responses", "debug.hold_dir=" + held);
-    RunContext stopping = RunContext.open(LocalSpark.session(), config(root, FIRST_ITERATION_ONLY,
-        "debug.stop_after_step=s00.self_reward_dpo.judge_responses"), false, false);
-    // The SIGKILL left its step marked running, never ended: the ledger saw it die.
-    assertThat(stopping.ledger().steps()).anyMatch(s -> s.stepId().equals("s00.self_reward_dpo.sample_responses")
-        && s.status().equals("running"));
-    assertThatThrownBy(() -> LoopRunner.run(stopping)).isInstanceOf(LoopRunner.Stopped.class);
-    killDriverWhen(root, tables, () -> stepIs(tables, "s00.self_reward_dpo.build_pairs", "succeeded"),
-        "s00.self_reward_dpo.build_pairs succeeded", 0, FIRST_ITERATION_ONLY);
-    RunContext halting = RunContext.open(LocalSpark.session(), config(root, FIRST_ITERATION_ONLY,
-        "debug.halt_after_steps=2"), false, false);
-    assertThatThrownBy(() -> LoopRunner.run(halting)).isInstanceOf(TrainSpec.Halted.class);
-    RunContext resumed = RunContext.open(LocalSpark.session(), config(root, FIRST_ITERATION_ONLY), false, false);
-    LoopRunner.run(resumed);
-    assertSameAsStraight(resumed);
-    List<RunStep> steps = resumed.ledger().steps();
-    assertThat(steps).anyMatch(s -> s.status().equals("failed") && s.step().equals("train_dpo"));
-    assertThat(steps.stream().filter(s -> s.step().equals("train_dpo") && s.status().equals("succeeded"))
-        .mapToLong(s -> s.counts().get("resumed_from_step")).max().orElse(0)).isEqualTo(2);
+    String secret = System.getenv("AWS_SECRET_ACCESS_KEY");
+    assertThat(secret).as("AWS_SECRET_ACCESS_KEY (set by the jobs pom)").isNotBlank();
+    try (S3Proxy s3 = S3Proxy.start(Files.createDirectories(dir.resolve("s3")), BUCKET)) {
+      List<String> onS3 = s3.storageSets(BUCKET);
+      onS3.add(FIRST_ITERATION_ONLY);
+      RunContext registering = RunContext.open(LocalSpark.session(), config(root, sets(onS3)), false, false);
+      ModelLocation.upload(TestModels.m1(), registering.config().model().base(), registering.models().hadoop());
+      Path tables = s3.objects(BUCKET).resolve("tables"); // the server's files: polled without asking S3
+      String tableRoot = registering.config().storage().tableRoot();
+      // Inside the Spark step, without racing it: the step's tasks hold (debug.hold_stage) until the SIGKILL.
+      Path held = Files.createDirectories(dir.resolve(root + "-held"));
+      killDriverWhen(root, () -> heldTasks(held) > 0, "s00.self_reward_dpo.sample_responses tasks held",
+          sets(onS3, "debug.hold_stage=sample_responses", "debug.hold_dir=" + held));
+      RunContext stopping = RunContext.open(LocalSpark.session(), config(root, sets(onS3,
+          "debug.stop_after_step=s00.self_reward_dpo.judge_responses")), false, false);
+      // The SIGKILL left its step marked running, never ended: the ledger saw it die.
+      assertThat(stopping.ledger().steps()).anyMatch(s -> s.stepId().equals("s00.self_reward_dpo.sample_responses")
+          && s.status().equals("running"));
+      assertThatThrownBy(() -> LoopRunner.run(stopping)).isInstanceOf(LoopRunner.Stopped.class);
+      killDriverWhen(root, () -> stepIs(tables, tableRoot, "s00.self_reward_dpo.build_pairs", "succeeded"),
+          "s00.self_reward_dpo.build_pairs succeeded", sets(onS3));
+      RunContext halting = RunContext.open(LocalSpark.session(), config(root, sets(onS3,
+          "debug.halt_after_steps=2")), false, false);
+      assertThatThrownBy(() -> LoopRunner.run(halting)).isInstanceOf(TrainSpec.Halted.class);
+      RunContext resumed = RunContext.open(LocalSpark.session(), config(root, sets(onS3)), false, false);
+      java.io.StringWriter logs = new java.io.StringWriter();
+      try (LogCapture ignored = LogCapture.start(logs, "io.srlm", "org.apache.hadoop.fs.s3a", "com.amazonaws")) {
+        LoopRunner.run(resumed);
+      }
+      assertSameAsStraight(resumed);
+      List<RunStep> steps = resumed.ledger().steps();
+      assertThat(steps).anyMatch(s -> s.status().equals("failed") && s.step().equals("train_dpo"));
+      assertThat(steps.stream().filter(s -> s.step().equals("train_dpo") && s.status().equals("succeeded"))
+          .mapToLong(s -> s.counts().get("resumed_from_step")).max().orElse(0)).isEqualTo(2);
+
+      // On S3, and only there: the objects are in the server's store, nothing of the run's on local disk.
+      ModelRow m2 = Models.require(resumed, "M2");
+      assertThat(m2.path()).isEqualTo("s3a://" + BUCKET + "/models/" + RUN + "/M2");
+      assertThat(resumed.models().modelExists(m2.path())).isTrue();
+      assertThat(resumed.tables().readVersion(Catalogue.PREFERENCE_PAIRS, m2.trainedOn().get("preference_pairs"))
+          .count()).isPositive();
+      Path bucket = s3.objects(BUCKET);
+      assertThat(bucket.resolve("tables/preference_pairs/_delta_log")).isDirectory();
+      assertThat(bucket.resolve("models/" + RUN + "/M2/config.json")).isRegularFile();
+      assertThat(bucket.resolve("models/" + RUN + "/M2/" + ModelLocation.COMPLETE_MARKER)).isRegularFile();
+      assertThat(dir.resolve(root).resolve("tables")).doesNotExist();
+      assertThat(dir.resolve(root).resolve("models")).doesNotExist();
+      // No credential reached a table or a log.
+      assertThat(logs.toString()).contains("s3a://" + BUCKET).doesNotContain(secret);
+      StringBuilder driverLogs = new StringBuilder();
+      try (var files = Files.list(dir)) {
+        for (Path log : files.filter(f -> f.getFileName().toString().startsWith(root + "-driver-")).toList()) {
+          driverLogs.append(Files.readString(log));
+        }
+      }
+      assertThat(driverLogs.toString()).as("the killed drivers' logs").contains("s3a://" + BUCKET)
+          .doesNotContain(secret);
+      assertThat(LocalSpark.session().read().format("delta").load(tableRoot + "/run_config").collectAsList()
+          .toString()).contains(BUCKET).doesNotContain(secret);
+    }
+  }
+
+  private static String[] sets(List<String> base, String... more) {
+    List<String> all = new ArrayList<>(base);
+    all.addAll(List.of(more));
+    return all.toArray(new String[0]);
   }
 
   /** Starts `srlm loop` in a child JVM and SIGKILLs it once the runs table shows {@code stepId} in {@code status}. */
-  private void killDriverWhen(String root, Path tables, java.util.function.BooleanSupplier reached, String what,
-      long afterMs, String... sets) throws Exception {
+  private void killDriverWhen(String root, java.util.function.BooleanSupplier reached, String what,
+      String... sets) throws Exception {
     Path log = dir.resolve(root + "-driver-" + what.replace(' ', '_') + ".log");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     java.util.Properties jvm = new java.util.Properties();
@@ -135,6 +188,8 @@ class LoopEndToEndTest {
       jvm.load(in);
     }
     cmd.addAll(Arrays.asList(jvm.getProperty("srlm.jvm.opens").trim().split("\\s+")));
+    // Logging as bin/srlm sets it up (srlm at INFO), so the drivers' logs are what a user would see.
+    cmd.add("-Dlog4j2.configurationFile=" + TestConf.repoRoot().resolve("conf/log4j2.properties"));
     cmd.addAll(List.of("-Xmx2g", "-Dai.djl.offline=true", "-Dspark.ui.enabled=false", "-cp",
         System.getProperty("java.class.path"), "io.srlm.cli.Srlm", "loop", "--conf-dir",
         TestConf.repoRoot().resolve("conf").toString(), "-p", TestConf.PROFILES));
@@ -152,7 +207,6 @@ class LoopEndToEndTest {
         }
         Thread.sleep(500);
       }
-      Thread.sleep(afterMs);
       assertThat(driver.isAlive()).as("driver still running when killed").isTrue();
     } finally {
       driver.destroyForcibly().waitFor(); // SIGKILL
@@ -175,7 +229,7 @@ class LoopEndToEndTest {
    * the Delta query (a snapshot load and a Spark job) runs only when a new commit file has appeared, so the test
    * JVM does not compete with the driver it watches.
    */
-  private static boolean stepIs(Path tables, String stepId, String status) {
+  private static boolean stepIs(Path tables, String tableRoot, String stepId, String status) {
     Path log = tables.resolve("runs").resolve("_delta_log");
     if (!Files.isDirectory(log)) {
       return false;
@@ -191,7 +245,7 @@ class LoopEndToEndTest {
       return false;
     }
     try {
-      boolean found = LocalSpark.session().read().format("delta").load(log.getParent().toString())
+      boolean found = LocalSpark.session().read().format("delta").load(tableRoot + "/runs")
           .where("step_id = '" + stepId + "' AND status = '" + status + "'").count() > 0;
       SEEN_COMMIT.put(log, newest);
       return found;
@@ -244,8 +298,10 @@ class LoopEndToEndTest {
     assertThat(expected.tables().collect(Catalogue.MODELS, TableStore.runIs(RUN))).extracting(ModelRow::name)
         .containsAll(names);
     for (String model : names) {
-      try (CheckpointWeights a = CheckpointWeights.open(Path.of(Models.require(expected, model).path()));
-          CheckpointWeights b = CheckpointWeights.open(Path.of(Models.require(actual, model).path()))) {
+      try (CheckpointWeights a = CheckpointWeights.open(expected.models().localModel(Models.require(expected, model)
+          .path()));
+          CheckpointWeights b = CheckpointWeights.open(actual.models().localModel(Models.require(actual, model)
+              .path()))) {
         assertThat(b.names()).as(model + " tensors").isEqualTo(a.names());
         assertThat(a.names()).as(model + " tensors").isNotEmpty();
         for (String tensor : a.names()) {
@@ -404,12 +460,15 @@ class LoopEndToEndTest {
     return SrlmOutput.ok(args);
   }
 
-  /** A table's rows for the run, as sorted strings, with the storage root and timestamps normalised away. */
-  /** A table's rows of the run's first iteration (seed rows are iteration 0), as text with the model root masked. */
+  /**
+   * A table's rows of the run's first iteration (seed rows are iteration 0), as text with the model root and the
+   * base model's location masked (the straight run's are local, the resumed run's on S3).
+   */
   private List<String> rows(RunContext ctx, TableDef<?> t) {
     String root = ctx.config().storage().modelRoot();
+    String base = ctx.config().model().base();
     return ctx.tables().read(t).where(TableStore.runIs(RUN)).where("iteration <= 1").collectAsList().stream()
-        .map(r -> r.toString().replace(root, "ROOT")).sorted().toList();
+        .map(r -> r.toString().replace(base, "BASE").replace(root, "ROOT")).sorted().toList();
   }
 
   /** training_metrics of the run: iteration/stage/split/step/metric to its values (sorted). */
