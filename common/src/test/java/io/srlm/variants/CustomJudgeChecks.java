@@ -12,12 +12,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A custom 0-10 judge end to end (conf/judges/rating-0-10.conf, "Rating: N"; stage s05 of {@link VariantRun}, the
+ * A custom 0-10 judge end to end (conf/judges/rating-0-10.conf, "Rating: N"; stage s04 of {@link VariantRun}, the
  * judge a causal LM named by judge.model): every judgement is parsed with that template's regex, range and type,
- * scores lie on 0-10, pairs are best vs worst on that scale, and M7 is trained from them.
+ * scores lie on 0-10, pairs are best vs worst on that scale, and M6 is trained from them.
  */
 abstract class CustomJudgeChecks {
-  static final int IT = 6;
+  static final int IT = 5;
 
   @Test
   void judgementsFollowTheTemplatesRegexRangeAndType() {
@@ -46,7 +46,7 @@ abstract class CustomJudgeChecks {
     List<PairRow> pairs = v.rows(Catalogue.PREFERENCE_PAIRS, IT);
     assertThat(pairs).isNotEmpty().allMatch(p -> p.source().equals("external_reward")
         && p.chosenScore() > p.rejectedScore() && p.chosenScore() <= 10 && p.rejectedScore() >= 0);
-    assertThat(v.models().get("M7").stage()).isEqualTo("external_reward_dpo");
-    assertThat(v.models().get("M7").trainedOn()).containsKey("preference_pairs");
+    assertThat(v.models().get("M6").stage()).isEqualTo("external_reward_dpo");
+    assertThat(v.models().get("M6").trainedOn()).containsKey("preference_pairs");
   }
 }

@@ -14,13 +14,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pairwise judge (judge.mode = pairwise; stage s04 of {@link VariantRun}): every pair of a prompt's responses
+ * The pairwise judge (judge.mode = pairwise; stage s03 of {@link VariantRun}): every pair of a prompt's responses
  * is judged in both orders; a comparison is a win only when both orders agree; each response's score is its
- * number of consistent wins; the pair is most wins vs fewest (ties dropped), with source pairwise; M6 is trained
+ * number of consistent wins; the pair is most wins vs fewest (ties dropped), with source pairwise; M5 is trained
  * from it.
  */
 abstract class PairwiseJudgeChecks {
-  static final int IT = 5;
+  static final int IT = 4;
 
   @Test
   void everyPairIsJudgedInBothOrders() {
@@ -97,6 +97,6 @@ abstract class PairwiseJudgeChecks {
     }
     long dropped = v.rows(Catalogue.REJECTED_ROWS, IT).stream().filter(r -> r.step().equals("build_pairs")).count();
     assertThat(pairs.size() + dropped).isEqualTo(4);
-    assertThat(v.models().get("M6").parentModel()).isEqualTo("M5");
+    assertThat(v.models().get("M5").parentModel()).isEqualTo("M4");
   }
 }

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stage list with SPIN between two self-reward stages, run by {@code srlm loop} (the shared {@link VariantRun}):
+ * A stage list with SPIN after a self-reward stage, run by {@code srlm loop} (the shared {@link VariantRun}):
  * the SPIN stage answers seed prompts with M2, pairs the human completions (chosen) against those answers
  * (rejected), trains M3 with DPO; every stage records its model with its lineage; re-running the loop resumes
  * without redoing anything.
@@ -30,9 +30,9 @@ abstract class SpinRecipeChecks {
   void everyStageRecordsItsModelAndLineage() {
     VariantRun v = VariantRun.get();
     Map<String, ModelRow> models = v.models();
-    List<String> stages = List.of("self_reward_dpo", "spin", "self_reward_dpo", "external_reward_dpo",
-        "external_reward_dpo", "external_reward_dpo");
-    for (int i = 2; i <= 7; i++) {
+    List<String> stages = List.of("self_reward_dpo", "spin", "external_reward_dpo", "external_reward_dpo",
+        "external_reward_dpo");
+    for (int i = 2; i <= 6; i++) {
       ModelRow m = models.get("M" + i);
       assertThat(m).as("M" + i).isNotNull();
       assertThat(m.stage()).isEqualTo(stages.get(i - 2));
@@ -45,7 +45,7 @@ abstract class SpinRecipeChecks {
     // The loop's report covers every stage type (spin, reward-model and pairwise judgements included).
     java.nio.file.Path report = v.dir.resolve("reports").resolve(VariantRun.RUN).resolve("report.html");
     assertThat(report).isRegularFile();
-    assertThat(report).content().contains("M7");
+    assertThat(report).content().contains("M6");
   }
 
   @Test
@@ -78,9 +78,10 @@ abstract class SpinRecipeChecks {
       assertThat(p.margin()).isEqualTo(1.0);
     }
     assertThat(dropped).allMatch(r -> r.reason().equals("identical") || r.reason().equals("empty_generation"));
-    // The self-reward stages around it keep their own pairs and source.
+    // The stages around it keep their own pairs and source: self-reward before, the reward model after.
     assertThat(v.rows(Catalogue.PREFERENCE_PAIRS, 1)).isNotEmpty().allMatch(p -> p.source().equals("self_reward"));
-    assertThat(v.rows(Catalogue.PREFERENCE_PAIRS, 3)).isNotEmpty().allMatch(p -> p.source().equals("self_reward"));
+    assertThat(v.rows(Catalogue.PREFERENCE_PAIRS, 3)).isNotEmpty()
+        .allMatch(p -> p.source().equals("external_reward"));
   }
 
   @Test
@@ -93,7 +94,7 @@ abstract class SpinRecipeChecks {
     List<RunStep> after = v.ctx.ledger().steps();
     assertThat(after).hasSameSizeAs(before).allMatch(s -> s.status().equals("succeeded"));
     assertThat(after).extracting(RunStep::stepId).contains("s01.spin.spin_generate", "s01.spin.build_spin_pairs",
-        "s01.spin.train_dpo", "s03.external_reward_dpo.score_rewards", "s04.external_reward_dpo.judge_pairwise");
+        "s01.spin.train_dpo", "s02.external_reward_dpo.score_rewards", "s03.external_reward_dpo.judge_pairwise");
     assertThat(v.models().values().stream().collect(Collectors.toMap(ModelRow::name, ModelRow::createdAtMs)))
         .isEqualTo(created);
   }

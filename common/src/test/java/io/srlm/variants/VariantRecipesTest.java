@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The recipe variants, checked on the one six-stage {@link VariantRun}. They are nested in one test class so that
+ * The recipe variants, checked on the one five-stage {@link VariantRun}. They are nested in one test class so that
  * surefire hands them to one test JVM together: split over two JVMs, each would run the whole loop.
  */
 @ExtendWith(LocalSpark.class)

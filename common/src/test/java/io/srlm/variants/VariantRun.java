@@ -28,10 +28,9 @@ import java.util.stream.Collectors;
  * <pre>
  *   s00 self_reward_dpo                         M1 -> M2
  *   s01 spin                                    M2 -> M3
- *   s02 self_reward_dpo                         M3 -> M4
- *   s03 external_reward_dpo, sequence-classification reward model        M4 -> M5
- *   s04 external_reward_dpo, pairwise judge (judge.mode = pairwise)       M5 -> M6
- *   s05 external_reward_dpo, custom 0-10 judge (rating-0-10) as causal LM M6 -> M7
+ *   s02 external_reward_dpo, sequence-classification reward model        M3 -> M4
+ *   s03 external_reward_dpo, pairwise judge (judge.mode = pairwise)       M4 -> M5
+ *   s04 external_reward_dpo, custom 0-10 judge (rating-0-10) as causal LM M5 -> M6
  * </pre>
  *
  * The pairwise and 0-10 judges are {@link JudgeModels} (the test model taught those verdict lines); the reward
@@ -81,7 +80,7 @@ final class VariantRun {
     List<String> sets = new ArrayList<>(SeedPrompts.SMALL_SEED);
     sets.addAll(List.of("report.dir=" + where.resolve("reports"), "prompts.target_count=4", "judge.samples=1",
         "dpo.max_steps=2", "spin.max_prompts=4",
-        "loop.stages=[self_reward_dpo, spin, self_reward_dpo, "
+        "loop.stages=[self_reward_dpo, spin, "
             + "{type = external_reward_dpo, judge { model = \"" + rewardModel + "\", "
             + "reward_head = sequence_classification }}, "
             + "{type = external_reward_dpo, judge { model = \"" + pairwiseJudge + "\", mode = pairwise, "
