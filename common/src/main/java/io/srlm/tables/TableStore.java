@@ -173,7 +173,9 @@ public final class TableStore {
               "another process is writing the same rows; check that the same run and step are not scheduled twice",
               e, "table", table, "attempts", Integer.toString(attempt));
         }
-        long waitMs = Math.min(5_000, 100L << attempt) + jitter.nextInt(100);
+        // Exponential backoff, half of it random: writers that conflicted together do not retry in step.
+        long cap = Math.min(5_000, 100L << attempt);
+        long waitMs = cap / 2 + (long) (jitter.nextDouble() * (cap / 2));
         CONFLICTS_RETRIED.incrementAndGet();
         LOG.info("Delta commit conflict on {} (attempt {}): {}; retrying in {} ms", table, attempt,
             e.getClass().getSimpleName(), waitMs);

@@ -11,7 +11,7 @@ import java.util.List;
  * One writer of {@link ConcurrentWritersTest}, as its own JVM with its own Spark session: {@code main(dir, run,
  * rows, me, other)} waits until the other writer is ready too, writes two iterations of its own run (partitions of
  * prompts, steps in runs), then replaces the shared partition of run "run-c" (the same step run twice at once)
- * again and again until either writer has retried a write after a Delta commit conflict (at most {@link
+ * again and again until either writer has met a Delta commit conflict (at most {@link
  * #MAX_SHARED_WRITES} writes). Prints {@code CONFLICTS_RETRIED=n} (this JVM's count) and exits 0, or 1 on error.
  */
 public final class ConcurrentWriterProcess {
@@ -50,6 +50,20 @@ public final class ConcurrentWriterProcess {
       Thread.sleep(50);
     }
     System.out.println("WRITER " + me + " both ready");
+    // Marks this writer as having met a conflict as soon as a retry starts, not only once a write went through: a
+    // writer losing every retry to the other's stream of shared writes would otherwise never tell it to stop.
+    Thread marker = new Thread(() -> {
+      try {
+        while (TableStore.conflictsRetried() == 0) {
+          Thread.sleep(20);
+        }
+        Files.writeString(dir.resolve(me + ".conflicted"), TableStore.conflictsRetried() + "\n");
+      } catch (Exception e) {
+        // interrupted at exit, or the folder went away with the test: nothing to mark
+      }
+    }, "conflict-marker");
+    marker.setDaemon(true);
+    marker.start();
     ConcurrentWritersTest.writer(t, run, 2, rows).call();
     System.out.println("WRITER " + me + " wrote run " + run);
     List<PromptRow> shared = ConcurrentWritersTest.prompts(SHARED_RUN, 1, 6);
@@ -57,9 +71,6 @@ public final class ConcurrentWriterProcess {
       t.replace(Catalogue.PROMPTS, shared, TableStore.partition(SHARED_RUN, 1));
       System.out.println("WRITER " + me + " shared write " + (i + 1) + ", conflicts retried so far "
           + TableStore.conflictsRetried());
-      if (TableStore.conflictsRetried() > 0 && !Files.exists(dir.resolve(me + ".conflicted"))) {
-        Files.writeString(dir.resolve(me + ".conflicted"), TableStore.conflictsRetried() + "\n");
-      }
       if (i >= 1 && (Files.exists(dir.resolve(me + ".conflicted"))
           || Files.exists(dir.resolve(other + ".conflicted")))) {
         break;
