@@ -7,6 +7,7 @@ import io.srlm.model.io.HfModelConfig;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
+import io.srlm.seed.SeedData;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.ModelRow;
 import io.srlm.tables.SeedEft;
@@ -14,7 +15,7 @@ import io.srlm.tables.SeedIft;
 import io.srlm.tables.TableStore;
 import io.srlm.util.StableIds;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -32,15 +33,8 @@ public final class BaseModelStep implements Step {
     String location;
     String base;
     if (c.model().isBuiltinTiny()) {
-      List<String> corpus = new ArrayList<>();
-      for (SeedIft s : ctx.rows(Catalogue.SEED_IFT, ctx.runRows())) {
-        corpus.add(s.prompt());
-        corpus.add(s.completion());
-      }
-      for (SeedEft s : ctx.rows(Catalogue.SEED_EFT, ctx.runRows())) {
-        corpus.add(s.prompt());
-        corpus.add(s.completion());
-      }
+      List<String> corpus = corpus(ctx.rows(Catalogue.SEED_IFT, ctx.runRows()),
+          ctx.rows(Catalogue.SEED_EFT, ctx.runRows()));
       if (corpus.isEmpty()) {
         throw Errors.tableEmpty("seed_ift", TableStore.runOnly(ctx.runId()),
             "run the seed step first: the tiny model's tokenizer is trained on the seed corpus");
@@ -72,5 +66,15 @@ public final class BaseModelStep implements Step {
       return ctx.done("M0 = M1 = " + location + " (no sft stage)");
     }
     return ctx.done("M0 = " + location);
+  }
+
+  /**
+   * The tiny model's tokenizer corpus: every seed prompt and completion, IFT then EFT, each in id order. The
+   * tokenizer trainer depends on the corpus order, and a Delta read's order follows its files (which Spark settings
+   * such as snapshot partitions or codegen change), so the same seed must give the same model whatever the order.
+   */
+  static List<String> corpus(List<SeedIft> ift, List<SeedEft> eft) {
+    return new SeedData(ift.stream().sorted(Comparator.comparing(SeedIft::seedId)).toList(),
+        eft.stream().sorted(Comparator.comparing(SeedEft::eftId)).toList(), List.of(), Map.of()).corpus();
   }
 }
