@@ -128,8 +128,7 @@ class StandaloneClusterIT {
       cluster = SparkStandalone.start(sparkHome, base.resolve("spark"), 2, 1, "1536m", SparkStandalone.jvmOpens(repo));
       submit = new CpuSubmit(cluster, repo, djlCache, sparkConf());
       // The undisturbed reference, in-process on local[2], alongside the cluster run (2 cores either way).
-      SparkSession localSpark = LocalSpark.session();
-      LOCAL_SQL_CONF.forEach((k, v) -> localSpark.conf().set(k, v));
+      SparkSession localSpark = LocalSpark.session(); // interpreted expressions, as sparkConf() sets for the cluster
       Future<Duration> localRun = background.submit(() -> {
         long t = System.nanoTime();
         LoopRunner.run(RunContext.open(localSpark, localConfig(), false, false));
@@ -206,10 +205,6 @@ class StandaloneClusterIT {
     return ConfigLoader.from(ConfSource.dir(confDir)).profiles(TestConf.PROFILES).setAll(TestConf.loopOverrides(
         localDir, ONE_ITERATION, ANY_TASK, "run.id=" + RUN)).load();
   }
-
-  /** The codegen settings of {@link #sparkConf} for the in-process local[2] run (runtime SQL settings). */
-  static final Map<String, String> LOCAL_SQL_CONF = Map.of("spark.sql.codegen.wholeStage", "false",
-      "spark.sql.codegen.factoryMode", "NO_CODEGEN");
 
   /** Spark settings the test adds to the script's own: loopback, the local[2] fixture's sizes, fixed BLAS threads. */
   static List<String> sparkConf() {
