@@ -106,6 +106,39 @@ class StepContextTest {
   }
 
   @Test
+  void theRunsTableHoldsOneRowPerExecutionAndResumeSkipsWhatSucceeded() {
+    RunStep ok = StepRunner.runOnce(ctx, stage, step("counted", s -> s.result().count("rows_out", 7)
+        .read("prompts", 3).wrote("responses", 4).build("counted 7")));
+    assertThatThrownBy(() -> StepRunner.runOnce(ctx, stage, step("broken", s -> {
+      throw new IllegalStateException("boom");
+    }))).hasMessage("boom");
+    // Already succeeded: not run again, the same execution returned.
+    assertThat(StepRunner.runOnce(ctx, stage, step("counted", s -> {
+      throw new AssertionError("a succeeded step ran again");
+    }))).isEqualTo(ok);
+
+    List<RunStep> rows = new RunLedger(ctx.tables(), "stepctx", "hash").steps();
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0)).isEqualTo(ok);
+    assertThat(ok.status()).isEqualTo(RunLedger.SUCCEEDED);
+    assertThat(ok.counts()).containsExactly(java.util.Map.entry("rows_out", 7L));
+    assertThat(ok.inputVersions()).containsExactly(java.util.Map.entry("prompts", 3L));
+    assertThat(ok.outputVersions()).containsExactly(java.util.Map.entry("responses", 4L));
+    assertThat(ok.endedAtMs()).isGreaterThanOrEqualTo(ok.startedAtMs());
+    RunStep failed = rows.get(1);
+    assertThat(failed.stepId()).isEqualTo("s01.self_reward_dpo.broken");
+    assertThat(failed.status()).isEqualTo(RunLedger.FAILED);
+    assertThat(failed.message()).isEqualTo("IllegalStateException: boom");
+    assertThat(failed.endedAtMs()).isNotNull();
+    assertThat(failed.counts()).isEmpty();
+
+    // A resumed driver reads the table afresh: it skips the succeeded step and not the failed one.
+    RunLedger resumed = new RunLedger(ctx.tables(), "stepctx", "hash");
+    assertThat(resumed.succeeded("s01.self_reward_dpo.counted")).contains(ok);
+    assertThat(resumed.succeeded("s01.self_reward_dpo.broken")).isEmpty();
+  }
+
+  @Test
   void anEmptyRequiredReadNamesTheTableAndTheFix() {
     assertThatThrownBy(() -> StepRunner.run(ctx, stage, step("needs", s -> {
       s.rows(Catalogue.PREFERENCE_PAIRS, s.partition(), "run build-pairs first");
