@@ -24,7 +24,7 @@ final class ConfigBinder {
   private ConfigBinder() {}
 
   static SrlmConfig bind(Config merged, SrlmConfig.Resolved resolved, Config reference) {
-    SrlmConfig base = bindSections(new ConfigReader(merged), resolved, List.of());
+    SrlmConfig base = bindSections(new ConfigReader(merged), resolved, List.of(), reference);
     List<Stage> stages = bindStages(new ConfigReader(merged), base, merged, reference);
     return new SrlmConfig(base.run(), base.storage(), base.spark(), base.engine(), base.model(), base.seed(),
         base.prompts(), base.responses(), base.judge(), base.pairs(), base.sft(), base.dpo(), base.spin(),
@@ -34,7 +34,8 @@ final class ConfigBinder {
         base.eval(), base.debug(), resolved);
   }
 
-  private static SrlmConfig bindSections(ConfigReader r, SrlmConfig.Resolved resolved, List<Stage> stages) {
+  private static SrlmConfig bindSections(ConfigReader r, SrlmConfig.Resolved resolved, List<Stage> stages,
+      Config reference) {
     SrlmConfig.Run run = new SrlmConfig.Run(r.str("run.id"), r.longAny("run.seed"));
     if (!run.id().isEmpty() && !run.id().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
       throw Errors.configBadValue("run.id", r.origin("run.id"),
@@ -42,7 +43,7 @@ final class ConfigBinder {
     }
     SrlmConfig.Storage storage = new SrlmConfig.Storage(nonEmpty(r, "storage.table_root"),
         nonEmpty(r, "storage.model_root"), identifierOrEmpty(r, "storage.database"), r.str("storage.cache_dir"),
-        r.stringMap("storage.s3"));
+        r.stringMap("storage.s3"), r.unchanged("storage.s3", reference));
     SrlmConfig.SparkConf spark = new SrlmConfig.SparkConf(r.str("spark.master"), nonEmpty(r, "spark.app_name"),
         r.stringMap("spark.conf"));
     SrlmConfig.Engine engine = new SrlmConfig.Engine(device(r), r.oneOf("engine.dtype", "auto", "f32", "f16"),
@@ -254,7 +255,8 @@ final class ConfigBinder {
             "sft may only be the first stage (it trains M1 from the base model)", "'" + type + "'");
       }
       SrlmConfig settings = overrides.isEmpty() ? base
-          : bindSections(new ConfigReader(overrides.withFallback(merged)), base.resolved(), List.of());
+          : bindSections(new ConfigReader(overrides.withFallback(merged)), base.resolved(), List.of(),
+              reference);
       if (type.equals("external_reward_dpo") && settings.judge().model().isBlank()) {
         throw Errors.configBadValue("judge.model", r.origin("judge.model"), "must name the reward model directory "
             + "(a causal LM judge, or a sequence-classification model with judge.reward_head = "

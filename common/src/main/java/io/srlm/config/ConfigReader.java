@@ -150,6 +150,25 @@ public final class ConfigReader {
     return out;
   }
 
+  /**
+   * The keys of {@link #stringMap(String) stringMap(key)} whose value is still the one {@code reference} (the
+   * defaults file) gave them: no later layer set them, even to the same value.
+   */
+  public java.util.Set<String> unchanged(String key, Config reference) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    if (!config.hasPath(key) || !reference.hasPath(key)) {
+      return out;
+    }
+    Config sub = config.getConfig(key);
+    Config ref = reference.getConfig(key);
+    for (Map.Entry<String, ConfigValue> e : sub.entrySet()) {
+      if (ref.hasPath(e.getKey()) && ref.getValue(e.getKey()).origin().equals(e.getValue().origin())) {
+        out.add(unquote(e.getKey()));
+      }
+    }
+    return out;
+  }
+
   private static String unquote(String path) {
     // HOCON quotes path elements that contain dots: "spark.sql.shuffle.partitions" stays one key.
     return path.replace("\"", "");

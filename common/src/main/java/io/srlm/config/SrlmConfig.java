@@ -18,9 +18,24 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
   /** run.* */
   public record Run(String id, long seed) implements Serializable {}
 
-  /** storage.*: table and model roots (local, s3a://, dbfs:/). */
+  /**
+   * storage.*: table and model roots (local, s3a://, dbfs:/).
+   *
+   * @param s3 storage.s3 entries (Hadoop S3A keys without the {@code fs.s3a.} prefix)
+   * @param s3Defaults the keys of {@code s3} whose values are srlm's own defaults (conf/srlm.conf, not set again by
+   *     a profile, file or --set): they yield to a value the cluster already configured
+   */
   public record Storage(String tableRoot, String modelRoot, String database, String cacheDir,
-      Map<String, String> s3) implements Serializable {
+      Map<String, String> s3, java.util.Set<String> s3Defaults) implements Serializable {
+    public Storage {
+      s3Defaults = java.util.Set.copyOf(s3Defaults);
+    }
+
+    /** Storage whose storage.s3 entries were all set explicitly. */
+    public Storage(String tableRoot, String modelRoot, String database, String cacheDir, Map<String, String> s3) {
+      this(tableRoot, modelRoot, database, cacheDir, s3, java.util.Set.of());
+    }
+
     @Override
     public String toString() {
       return "Storage[tableRoot=" + tableRoot + ", modelRoot=" + modelRoot + ", database=" + database

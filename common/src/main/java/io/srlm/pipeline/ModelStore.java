@@ -106,7 +106,8 @@ public final class ModelStore {
 
   /** The spec executors load {@code location} with, using {@code engine} (e.g. a stage's own settings). */
   public static ModelSpec spec(String location, SrlmConfig.Engine engine, SrlmConfig.Storage storage) {
-    return new ModelSpec(location, EngineOptions.of(engine), storage.cacheDir(), SparkSessions.hadoopS3(storage));
+    return new ModelSpec(location, EngineOptions.of(engine), storage.cacheDir(), SparkSessions.hadoopS3(storage),
+        SparkSessions.hadoopKeys(storage.s3Defaults()));
   }
 
   /** The session's Hadoop configuration, for reading and writing remote locations. */

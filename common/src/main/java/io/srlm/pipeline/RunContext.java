@@ -47,11 +47,17 @@ public final class RunContext {
         : cfg.run().id();
     // storage.s3 also reaches a session made elsewhere (a Databricks notebook, a test): the builder's
     // spark.hadoop.* settings apply only when the session is created.
-    io.srlm.spark.SparkSessions.hadoopS3(cfg.storage()).forEach(spark.sparkContext().hadoopConfiguration()::set);
+    applyS3(spark, cfg);
     TableStore tables = new TableStore(spark, cfg.storage());
     RunContext ctx = new RunContext(spark, tables, cfg, runId);
     ctx.registerConfig(requireExisting, force);
     return ctx;
+  }
+
+  /** storage.s3 into the session's Hadoop configuration, srlm's defaults only where it sets nothing itself. */
+  private static void applyS3(SparkSession spark, SrlmConfig cfg) {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    io.srlm.spark.SparkSessions.hadoopS3(cfg.storage(), conf).forEach(conf::set);
   }
 
   /**
@@ -60,7 +66,7 @@ public final class RunContext {
    * name a run that exists.
    */
   public static RunContext inspect(SparkSession spark, SrlmConfig cfg, boolean requireRun) {
-    io.srlm.spark.SparkSessions.hadoopS3(cfg.storage()).forEach(spark.sparkContext().hadoopConfiguration()::set);
+    applyS3(spark, cfg);
     TableStore tables = new TableStore(spark, cfg.storage());
     String runId = cfg.run().id();
     if (requireRun && (runId.isEmpty()

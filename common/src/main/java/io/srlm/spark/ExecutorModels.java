@@ -68,13 +68,14 @@ public final class ExecutorModels {
 
   /**
    * The executor's Hadoop settings: the cluster's own (spark.hadoop.* of the executor's SparkConf, e.g. S3A
-   * credentials providers set by an admin) plus the spec's storage.s3 entries.
+   * credentials providers set by an admin) plus the spec's storage.s3 entries, srlm's defaults among them only
+   * where the cluster sets nothing.
    */
   static Configuration hadoopConf(ModelSpec spec) {
     org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
     Configuration conf = env == null ? new Configuration()
         : org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(env.conf());
-    spec.hadoop().forEach(conf::set);
+    SparkSessions.withoutClusterSet(spec.hadoop(), spec.hadoopDefaults(), conf).forEach(conf::set);
     return conf;
   }
 

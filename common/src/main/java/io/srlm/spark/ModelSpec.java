@@ -13,10 +13,13 @@ import java.util.Map;
  * @param engine device, precision, threads and batch size
  * @param cacheDir local folder for copies of remote models (empty: java.io.tmpdir/srlm-cache)
  * @param hadoop extra Hadoop settings (fs.s3a.* endpoint etc.; never credentials)
+ * @param hadoopDefaults the keys of {@code hadoop} that are srlm's defaults: an executor keeps its cluster's own
+ *     value of such a key
  */
-public record ModelSpec(String location, EngineOptions engine, String cacheDir, Map<String, String> hadoop)
-    implements Serializable {
+public record ModelSpec(String location, EngineOptions engine, String cacheDir, Map<String, String> hadoop,
+    java.util.Set<String> hadoopDefaults) implements Serializable {
   public ModelSpec {
     hadoop = Map.copyOf(hadoop);
+    hadoopDefaults = java.util.Set.copyOf(hadoopDefaults);
   }
 }

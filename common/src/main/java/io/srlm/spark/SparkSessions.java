@@ -5,12 +5,14 @@ import io.srlm.errors.Errors;
 import io.srlm.tables.AtomicLocalLogStore;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds the SparkSession for an entry point (CLI verb or job main). Library code never creates sessions; it
  * receives one. Delta's extension, catalog and local log store ({@link #DELTA_CONF}) are always set; {@code spark.conf} passes through; {@code
- * storage.s3} becomes {@code spark.hadoop.fs.s3a.*}.
+ * storage.s3} becomes {@code spark.hadoop.fs.s3a.*}, srlm's own defaults only where the cluster sets nothing
+ * ({@link #hadoopS3(SrlmConfig.Storage, Configuration)}).
  */
 public final class SparkSessions {
   private static final String[] SECRET_KEYS = {"access.key", "secret.key", "session.token",
@@ -66,7 +68,7 @@ public final class SparkSessions {
         b.config(k, v);
       }
     });
-    for (Map.Entry<String, String> e : hadoopS3(cfg.storage()).entrySet()) {
+    for (Map.Entry<String, String> e : hadoopS3(cfg.storage(), launchHadoopConf()).entrySet()) {
       b.config("spark.hadoop." + e.getKey(), e.getValue());
     }
     for (Map.Entry<String, String> e : cfg.spark().conf().entrySet()) {
@@ -94,6 +96,68 @@ public final class SparkSessions {
       out.put(k.startsWith("fs.s3a.") ? k : "fs.s3a." + k, e.getValue());
     }
     return out;
+  }
+
+  /**
+   * The storage.s3 entries to apply over {@code cluster}, the Hadoop settings already in force (a session's Hadoop
+   * configuration, or core-site.xml and spark-submit's {@code spark.hadoop.*}): an entry that is only srlm's
+   * default ({@link SrlmConfig.Storage#s3Defaults()}) is left out when the cluster sets that key itself, so an
+   * admin's S3A retry or timeout settings stay in force; a value set in srlm's config (a profile, --config, --set)
+   * is always applied. Hadoop's built-in defaults (core-default.xml) do not count as the cluster's.
+   */
+  public static Map<String, String> hadoopS3(SrlmConfig.Storage storage, Configuration cluster) {
+    return withoutClusterSet(hadoopS3(storage), hadoopKeys(storage.s3Defaults()), cluster);
+  }
+
+  /** {@code fs.s3a.}-prefixed forms of storage.s3 keys. */
+  public static java.util.Set<String> hadoopKeys(java.util.Set<String> s3Keys) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String k : s3Keys) {
+      out.add(k.startsWith("fs.s3a.") ? k : "fs.s3a." + k);
+    }
+    return out;
+  }
+
+  /** {@code settings} less the {@code defaults} keys that {@code cluster} sets from a source of its own. */
+  public static Map<String, String> withoutClusterSet(Map<String, String> settings, java.util.Set<String> defaults,
+      Configuration cluster) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    settings.forEach((k, v) -> {
+      if (!defaults.contains(k) || !clusterSets(cluster, k)) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  private static boolean clusterSets(Configuration conf, String key) {
+    if (conf.get(key) == null) {
+      return false;
+    }
+    String[] sources = conf.getPropertySources(key);
+    if (sources == null) {
+      return true; // set programmatically without a recorded source
+    }
+    for (String src : sources) {
+      if (!src.equals("core-default.xml")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What a session about to be created here will start from: core-site.xml (HADOOP_CONF_DIR, the classpath) and
+   * the {@code spark.hadoop.*} settings spark-submit passes as system properties (--conf, spark-defaults.conf).
+   */
+  static Configuration launchHadoopConf() {
+    Configuration conf = new Configuration();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("spark.hadoop.")) {
+        conf.set(name.substring("spark.hadoop.".length()), System.getProperty(name), "spark-submit " + name);
+      }
+    }
+    return conf;
   }
 
   /**

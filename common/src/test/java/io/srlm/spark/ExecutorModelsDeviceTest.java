@@ -44,7 +44,8 @@ class ExecutorModelsDeviceTest {
       corpus.add("The judge scores answer " + i + " out of five points.");
     }
     TinyModel.create(TestConf.tiny(dir.resolve("scratch")).model().tiny(), corpus, model);
-    ModelSpec spec = new ModelSpec(model.toString(), new EngineOptions("auto", "auto", 1, 4), "", Map.of());
+    ModelSpec spec = new ModelSpec(model.toString(), new EngineOptions("auto", "auto", 1, 4), "", Map.of(),
+        java.util.Set.of());
     long before = ExecutorModels.loads();
 
     // the cluster manager made GPUs 3 and 5 visible as ordinals 0 and 1; Spark hands out addresses "5" and "3"
