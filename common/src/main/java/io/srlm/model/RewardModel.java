@@ -44,6 +44,7 @@ public final class RewardModel implements AutoCloseable {
     checkArchitecture(cfg.raw(), file);
     return LoadedModel.open(dir, cfg.vocabSize(), opts, t -> {
       NDManager manager = t.manager();
+      DataType dtype = t.dtype();
       Map<String, NDArray> weights = new LinkedHashMap<>();
       NDArray head;
       try (CheckpointWeights ckpt = CheckpointWeights.open(dir)) {
@@ -52,10 +53,17 @@ public final class RewardModel implements AutoCloseable {
               "judge.reward_head = sequence_classification needs a *ForSequenceClassification checkpoint; use "
                   + "judge.reward_head = causal_lm for a causal LM judge");
         }
+        List<String> names = new ArrayList<>();
         for (String name : ckpt.names()) {
           if (name.startsWith("model.") && !name.endsWith("rotary_emb.inv_freq")) {
-            weights.put(name, ckpt.load(name, manager, t.dtype()));
+            names.add(name);
           }
+        }
+        // The same rule as the causal LM's: values beyond f16's range load the whole decoder in f32 (auto), or
+        // are refused naming the tensor (an explicit f16), never turned into infinity.
+        dtype = LanguageModel.fitF16(ckpt, names, dtype, opts.dtype(), dir);
+        for (String name : names) {
+          weights.put(name, ckpt.load(name, manager, dtype));
         }
         head = ckpt.load(HEAD, manager, DataType.FLOAT32);
       }
@@ -67,7 +75,7 @@ public final class RewardModel implements AutoCloseable {
       }
       checkNumLabels(cfg.raw(), (int) hs.get(0), file);
       int rope = Math.min(arch.maxPosition(), 1 << 16);
-      LlamaModel decoder = new LlamaModel(arch, manager, weights, t.dtype(), rope);
+      LlamaModel decoder = new LlamaModel(arch, manager, weights, dtype, rope);
       return new RewardModel(new LoadedModel(dir, decoder, t.tokenizer()), head);
     });
   }
