@@ -33,7 +33,7 @@ public final class ReadmeCommands {
     Path readme = TestConf.repoRoot().resolve("README.md");
     List<List<String>> commands = readmeCommands(readme);
     assertThat(commands).as("README inspection commands").hasSizeGreaterThanOrEqualTo(5);
-    Result all = java(cwd, Process.class.getName(), List.of(readme.toString()));
+    Result all = java(cwd, ChildMain.class.getName(), List.of(readme.toString()));
     assertThat(all.exit()).as("the JVM running the README commands exits 0; output:\n" + all.output()).isZero();
     String rest = all.output();
     for (int i = 0; i < commands.size(); i++) {
@@ -56,8 +56,8 @@ public final class ReadmeCommands {
    * The child JVM's main: runs each README command through {@link Srlm#run} in turn (its own picocli parse, its
    * own Spark session, started and stopped), printing {@link #MARK} with the index and exit code after each.
    */
-  public static final class Process {
-    private Process() {}
+  public static final class ChildMain {
+    private ChildMain() {}
 
     /** {@code args[0]}: the README to read the commands from. */
     public static void main(String[] args) throws Exception {
@@ -142,7 +142,7 @@ public final class ReadmeCommands {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    java.lang.Process p = pb.start();
+    Process p = pb.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("timed out: " + main + " " + args);
