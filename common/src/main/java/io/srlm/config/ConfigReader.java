@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Typed, range-checked access to the merged config. Every error names the key and the file (or --set argument)
@@ -154,8 +156,8 @@ public final class ConfigReader {
    * The keys of {@link #stringMap(String) stringMap(key)} whose value is still the one {@code reference} (the
    * defaults file) gave them: no later layer set them, even to the same value.
    */
-  public java.util.Set<String> unchanged(String key, Config reference) {
-    java.util.Set<String> out = new java.util.TreeSet<>();
+  public Set<String> unchanged(String key, Config reference) {
+    Set<String> out = new TreeSet<>();
     if (!config.hasPath(key) || !reference.hasPath(key)) {
       return out;
     }

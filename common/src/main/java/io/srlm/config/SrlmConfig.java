@@ -3,6 +3,7 @@ package io.srlm.config;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one config tree: immutable records bound from conf/srlm.conf plus profiles, --config files and --set
@@ -26,14 +27,14 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
    *     a profile, file or --set): they yield to a value the cluster already configured
    */
   public record Storage(String tableRoot, String modelRoot, String database, String cacheDir,
-      Map<String, String> s3, java.util.Set<String> s3Defaults) implements Serializable {
+      Map<String, String> s3, Set<String> s3Defaults) implements Serializable {
     public Storage {
-      s3Defaults = java.util.Set.copyOf(s3Defaults);
+      s3Defaults = Set.copyOf(s3Defaults);
     }
 
     /** Storage whose storage.s3 entries were all set explicitly. */
     public Storage(String tableRoot, String modelRoot, String database, String cacheDir, Map<String, String> s3) {
-      this(tableRoot, modelRoot, database, cacheDir, s3, java.util.Set.of());
+      this(tableRoot, modelRoot, database, cacheDir, s3, Set.of());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.srlm.pipeline;
 import io.srlm.config.ConfigLoader;
 import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
+import io.srlm.spark.SparkSessions;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.RunConfig;
 import io.srlm.tables.TableStore;
@@ -11,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -56,8 +58,8 @@ public final class RunContext {
 
   /** storage.s3 into the session's Hadoop configuration, srlm's defaults only where it sets nothing itself. */
   private static void applyS3(SparkSession spark, SrlmConfig cfg) {
-    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
-    io.srlm.spark.SparkSessions.hadoopS3(cfg.storage(), conf).forEach(conf::set);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    SparkSessions.hadoopS3(cfg.storage(), conf).forEach(conf::set);
   }
 
   /**

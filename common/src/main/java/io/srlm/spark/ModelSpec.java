@@ -3,6 +3,7 @@ package io.srlm.spark;
 import io.srlm.model.EngineOptions;
 import java.io.Serializable;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The small serialisable description of a model that executors receive (never the config tree or a session):
@@ -17,9 +18,9 @@ import java.util.Map;
  *     value of such a key
  */
 public record ModelSpec(String location, EngineOptions engine, String cacheDir, Map<String, String> hadoop,
-    java.util.Set<String> hadoopDefaults) implements Serializable {
+    Set<String> hadoopDefaults) implements Serializable {
   public ModelSpec {
     hadoop = Map.copyOf(hadoop);
-    hadoopDefaults = java.util.Set.copyOf(hadoopDefaults);
+    hadoopDefaults = Set.copyOf(hadoopDefaults);
   }
 }

@@ -5,6 +5,9 @@ import io.srlm.errors.Errors;
 import io.srlm.tables.AtomicLocalLogStore;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
@@ -93,7 +96,7 @@ public final class SparkSessions {
                   + "instance profile", "(redacted)");
         }
       }
-      out.put(k.startsWith("fs.s3a.") ? k : "fs.s3a." + k, e.getValue());
+      out.put(hadoopKey(k), e.getValue());
     }
     return out;
   }
@@ -110,18 +113,23 @@ public final class SparkSessions {
   }
 
   /** {@code fs.s3a.}-prefixed forms of storage.s3 keys. */
-  public static java.util.Set<String> hadoopKeys(java.util.Set<String> s3Keys) {
-    java.util.Set<String> out = new java.util.TreeSet<>();
+  public static Set<String> hadoopKeys(Set<String> s3Keys) {
+    Set<String> out = new TreeSet<>();
     for (String k : s3Keys) {
-      out.add(k.startsWith("fs.s3a.") ? k : "fs.s3a." + k);
+      out.add(hadoopKey(k));
     }
     return out;
   }
 
+  /** The Hadoop key of a storage.s3 key (which may be written with or without the {@code fs.s3a.} prefix). */
+  private static String hadoopKey(String s3Key) {
+    return s3Key.startsWith("fs.s3a.") ? s3Key : "fs.s3a." + s3Key;
+  }
+
   /** {@code settings} less the {@code defaults} keys that {@code cluster} sets from a source of its own. */
-  public static Map<String, String> withoutClusterSet(Map<String, String> settings, java.util.Set<String> defaults,
+  public static Map<String, String> withoutClusterSet(Map<String, String> settings, Set<String> defaults,
       Configuration cluster) {
-    Map<String, String> out = new java.util.TreeMap<>();
+    Map<String, String> out = new TreeMap<>();
     settings.forEach((k, v) -> {
       if (!defaults.contains(k) || !clusterSets(cluster, k)) {
         out.put(k, v);
