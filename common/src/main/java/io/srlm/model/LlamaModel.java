@@ -120,10 +120,11 @@ public final class LlamaModel implements AutoCloseable {
     Fused fused = cache == null || training || w("model.layers.0.self_attn.q_proj.weight").hasGradient() ? null
         : cache.joined();
     boolean join = fused != null;
+    NDArray[] rope = {cos, sin, cos.expandDims(1), sin.expandDims(1)}; // (B, 1, T, hd) and (B, 1, 1, T, hd)
     for (int l = 0; l < arch.numLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray a = rmsNorm(h, w(p + "input_layernorm.weight"));
-      h = h.add(attention(a, l, p + "self_attn.", cos, sin, mask, cache, training, fused));
+      h = h.add(attention(a, l, p + "self_attn.", rope, mask, cache, training, fused));
       NDArray m = rmsNorm(h, w(p + "post_attention_layernorm.weight"));
       NDArray gate;
       NDArray up;
@@ -149,13 +150,32 @@ public final class LlamaModel implements AutoCloseable {
     return hidden.getNDArrayInternal().linear(hidden, head, null).get(0);
   }
 
-  private NDArray attention(NDArray x, int layer, String p, NDArray cos, NDArray sin, NDArray mask, KvCache cache,
+  private NDArray attention(NDArray x, int layer, String p, NDArray[] rope, NDArray mask, KvCache cache,
       boolean training, Fused fused) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int kv = arch.numKvHeads();
     int g = arch.groups();
     int hd = arch.headDim();
+    NDArray cos = rope[0];
+    NDArray sin = rope[1];
+    NDArray q;
+    NDArray k;
+    NDArray v;
+    if (fused != null && adapters == null) {
+      // One RoPE over q and k together: (B, T, H + KV, hd) -> (B, H + KV, T, hd), rotated, then split by heads.
+      // The same element-wise products as the separate path below (the rotation matrix has one +-1 per column).
+      long h = arch.numHeads();
+      NDArray qkv = x.getNDArrayInternal().linear(x, fused.qkv(layer), fused.qkvBias(layer)).get(0);
+      NDList parts = qkv.split(new long[] {(h + kv) * hd}, 2); // q and k, v
+      NDArray qk = parts.get(0).reshape(b, t, h + kv, hd).transpose(0, 2, 1, 3);
+      qk = qk.mul(cos).add(qk.matMul(rotate).mul(sin));
+      NDList heads = qk.split(new long[] {h}, 1);
+      q = heads.get(0).reshape(b, kv, g, t, hd); // head kv * g + i -> (B, KV, G, T, hd)
+      k = heads.get(1); // (B, KV, T, hd)
+      v = parts.get(1).reshape(b, t, kv, hd).transpose(0, 2, 1, 3);
+      return attend(q, k, v, b, t, layer, p, mask, cache, training);
+    }
     NDArray qp;
     NDArray kp;
     NDArray vp;
@@ -172,13 +192,20 @@ public final class LlamaModel implements AutoCloseable {
       kp = proj(x, layer, p, "k_proj", arch.qkvBias(), training);
       vp = proj(x, layer, p, "v_proj", arch.qkvBias(), training);
     }
-    NDArray q = qp.reshape(b, t, kv, g, hd).transpose(0, 2, 3, 1, 4); // (B, KV, G, T, hd)
-    NDArray k = kp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
-    NDArray v = vp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
-    NDArray cos5 = cos.expandDims(1); // (B, 1, 1, T, hd)
-    NDArray sin5 = sin.expandDims(1);
-    q = q.mul(cos5).add(q.matMul(rotate).mul(sin5));
+    q = qp.reshape(b, t, kv, g, hd).transpose(0, 2, 3, 1, 4); // (B, KV, G, T, hd)
+    k = kp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    v = vp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    q = q.mul(rope[2]).add(q.matMul(rotate).mul(rope[3]));
     k = k.mul(cos).add(k.matMul(rotate).mul(sin));
+    return attend(q, k, v, b, t, layer, p, mask, cache, training);
+  }
+
+  /** Attention of rotated (B, KV, G, T, hd) queries over (B, KV, T, hd) keys and values, then o_proj. */
+  private NDArray attend(NDArray q, NDArray k, NDArray v, long b, long t, int layer, String p, NDArray mask,
+      KvCache cache, boolean training) {
+    int kv = arch.numKvHeads();
+    int g = arch.groups();
+    int hd = arch.headDim();
     if (cache != null) {
       NDArray[] kvAll = cache.append(layer, k, v);
       k = kvAll[0];
