@@ -2,12 +2,20 @@ package io.srlm.steps;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Per prompt (a Spark group): the highest-scored response is chosen and the lowest rejected. A prompt is dropped
  * (and counted) when fewer than two responses have a valid mean score, when best and worst tie ({@code tie}), or
  * when the margin is not above pairs.min_margin ({@code below_margin}).
+ *
+ * <p>Responses with the same text are one candidate: its score is the mean of their mean scores (the judge's view
+ * of that text; in sample-index order), its id and index those of its lowest sample index. A small model often
+ * samples the same answer several times and the judge's noise scores the copies apart; without the merge the best
+ * and the worst could be the same text, a pair DPO learns nothing from (its chosen and rejected log-ratios cancel).
+ * A prompt whose valid responses are all the same text is dropped ({@code one_distinct_text}).
  *
  * <p>Length control (epsilon >= 0, the Meta-Rewarding length control): the chosen response is the shortest (fewest
  * completion tokens) of those scoring at least {@code top - epsilon}, where {@code top} is the best score of the
@@ -51,6 +59,12 @@ final class PairSelector implements PairOutputs.Rule<PairCandidate> {
       return PairChoice.drop(promptId, prompt, "fewer_than_2_valid", valid.size() + " of " + all.size()
           + " responses have a valid score");
     }
+    int scored = valid.size();
+    valid = mergeSameText(valid);
+    if (valid.size() < 2) {
+      return PairChoice.drop(promptId, prompt, "one_distinct_text", "the " + scored
+          + " responses with a valid score all have the same text");
+    }
     PairCandidate best = valid.get(0);
     PairCandidate worst = valid.get(0);
     for (PairCandidate c : valid) { // strict comparisons: among equal scores the lowest sample index wins
@@ -72,6 +86,28 @@ final class PairSelector implements PairOutputs.Rule<PairCandidate> {
         worst.meanScore() + minMargin);
     return PairChoice.pair(promptId, prompt, chosen.responseId(), worst.responseId(), chosen.response(),
         worst.response(), chosen.meanScore(), worst.meanScore());
+  }
+
+  /** One candidate per distinct text, in {@code sorted}'s (index) order, scored by the mean of its copies' means. */
+  private static List<PairCandidate> mergeSameText(List<PairCandidate> sorted) {
+    Map<String, List<PairCandidate>> byText = new LinkedHashMap<>();
+    for (PairCandidate c : sorted) {
+      byText.computeIfAbsent(c.response(), k -> new ArrayList<>()).add(c);
+    }
+    if (byText.size() == sorted.size()) {
+      return sorted;
+    }
+    List<PairCandidate> out = new ArrayList<>(byText.size());
+    for (List<PairCandidate> copies : byText.values()) {
+      PairCandidate first = copies.get(0);
+      double sum = 0;
+      for (PairCandidate c : copies) {
+        sum += c.meanScore();
+      }
+      out.add(new PairCandidate(first.promptId(), first.responseId(), first.sampleIndex(), first.prompt(),
+          first.response(), first.completionTokens(), sum / copies.size()));
+    }
+    return out;
   }
 
   /**

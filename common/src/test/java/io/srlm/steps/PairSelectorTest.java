@@ -75,6 +75,30 @@ class PairSelectorTest {
   }
 
   @Test
+  void responsesWithTheSameTextAreOneCandidateScoredByTheirMean() {
+    // "x" sampled twice, judged 4.5 and 1.0 (mean 2.75); "y" 3.0, "z" 2.0. Unmerged, the best (x@0) and the worst
+    // (x@1) would be the same text; merged, y (3.0) beats z (2.0), and x (2.75) is neither.
+    List<PairCandidate> rows = List.of(row("x0", 0, 5, 4.5, "x"), row("x1", 1, 5, 1.0, "x"), row("y", 2, 5, 3.0, "y"),
+        row("z", 3, 5, 2.0, "z"));
+    PairChoice out = allOrders(rows, 0.0, -1);
+    assertThat(out.kind()).isEqualTo("pair");
+    assertThat(out.chosenId()).isEqualTo("y");
+    assertThat(out.rejectedId()).isEqualTo("z");
+    // The merged text keeps its lowest sample index's id and is scored by the mean of its copies.
+    PairChoice merged = allOrders(List.of(row("x1", 1, 5, 4.0, "x"), row("x0", 0, 5, 5.0, "x"),
+        row("y", 2, 5, 1.0, "y")), 0.0, -1);
+    assertThat(merged.chosenId()).isEqualTo("x0");
+    assertThat(merged.chosenScore()).isEqualTo(4.5);
+    assertThat(merged.chosen()).isNotEqualTo(merged.rejected());
+    // Every valid response the same text: nothing to prefer.
+    PairChoice same = allOrders(List.of(row("a", 0, 5, 5.0, "x"), row("b", 1, 5, 1.0, "x"), row("c", 2, 5, null, "w")),
+        0.0, 0.5);
+    assertThat(same.kind()).isEqualTo("drop");
+    assertThat(same.reason()).isEqualTo("one_distinct_text");
+    assertThat(same.detail()).isEqualTo("the 2 responses with a valid score all have the same text");
+  }
+
+  @Test
   void marginMustBeAboveMinMargin() {
     List<PairCandidate> rows = List.of(row("a", 0, 5, 4.0), row("b", 1, 5, 3.5));
     PairChoice below = allOrders(rows, 0.5, -1);
@@ -153,7 +177,11 @@ class PairSelectorTest {
   }
 
   private static PairCandidate row(String id, int index, int tokens, Double score) {
-    return new PairCandidate("p1", id, index, "the prompt", "text of " + id, tokens, score);
+    return row(id, index, tokens, score, "text of " + id);
+  }
+
+  private static PairCandidate row(String id, int index, int tokens, Double score, String text) {
+    return new PairCandidate("p1", id, index, "the prompt", text, tokens, score);
   }
 
   /** The same rows with sample indices 0..n-1 given in list order (all scores in the tests differ or tie-break). */
