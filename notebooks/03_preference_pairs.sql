@@ -20,7 +20,8 @@ USE IDENTIFIER(:database)
 
 -- MAGIC %md
 -- MAGIC ## Pairs per iteration
--- MAGIC A prompt yields no pair when all its responses tie or none was scored (`pairs.min_margin`).
+-- MAGIC A prompt yields no pair when all its responses tie, all have the same text (copies count as one response,
+-- MAGIC scored by their mean) or none was scored (`pairs.min_margin`). The runs table counts drops by reason.
 
 -- COMMAND ----------
 
