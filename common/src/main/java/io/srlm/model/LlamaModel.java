@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.internal.NDArrayEx;
 import io.srlm.errors.Errors;
+import io.srlm.util.Nullable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,7 +124,9 @@ public final class LlamaModel implements AutoCloseable {
     Fused fused = cache == null || training || w("model.layers.0.self_attn.q_proj.weight").hasGradient() ? null
         : cache.joined();
     boolean join = fused != null;
-    NDArray[] rope = {cos, sin, cos.expandDims(1), sin.expandDims(1)}; // (B, 1, T, hd) and (B, 1, 1, T, hd)
+    // The joint q/k rotation (joined projections, no adapters) needs cos/sin as (B, 1, T, hd) only.
+    RopeAt rope = fused != null && adapters == null ? new RopeAt(cos, sin, null, null)
+        : new RopeAt(cos, sin, cos.expandDims(1), sin.expandDims(1));
     for (int l = 0; l < arch.numLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray a = rmsNorm(h, w(p + "input_layernorm.weight"));
@@ -153,39 +156,36 @@ public final class LlamaModel implements AutoCloseable {
     return hidden.getNDArrayInternal().linear(hidden, head, null).get(0);
   }
 
+  /**
+   * RoPE tables of one forward, gathered at its positions: cos/sin as (B, 1, T, hd), and as (B, 1, 1, T, hd) for
+   * the grouped query layout (null when no layer needs them).
+   */
+  private record RopeAt(NDArray cos, NDArray sin, @Nullable NDArray cos5, @Nullable NDArray sin5) {}
+
   /** @param x (B*T, D) normalised hidden rows; returns (B*T, D) */
-  private NDArray attention(NDArray x, long b, long t, int layer, String p, NDArray[] rope, NDArray mask,
+  private NDArray attention(NDArray x, long b, long t, int layer, String p, RopeAt rope, NDArray mask,
       KvCache cache, boolean training, Fused fused) {
     int kv = arch.numKvHeads();
     int g = arch.groups();
     int hd = arch.headDim();
-    NDArray cos = rope[0];
-    NDArray sin = rope[1];
-    NDArray q;
-    NDArray k;
-    NDArray v;
-    if (fused != null && adapters == null) {
-      // One RoPE over q and k together: (B, T, H + KV, hd) -> (B, H + KV, T, hd), rotated, then split by heads.
-      // The same element-wise products as the separate path below (the rotation matrix has one +-1 per column).
-      long h = arch.numHeads();
-      NDArray qkv = x.getNDArrayInternal().linear(x, fused.qkv(layer), fused.qkvBias(layer)).get(0);
-      NDList parts = qkv.split(new long[] {(h + kv) * hd}, 1); // q and k, v
-      NDArray qk = parts.get(0).reshape(b, t, h + kv, hd).transpose(0, 2, 1, 3);
-      qk = qk.mul(cos).add(qk.matMul(rotate).mul(sin));
-      NDList heads = qk.split(new long[] {h}, 1);
-      q = heads.get(0).reshape(b, kv, g, t, hd); // head kv * g + i -> (B, KV, G, T, hd)
-      k = heads.get(1); // (B, KV, T, hd)
-      v = parts.get(1).reshape(b, t, kv, hd).transpose(0, 2, 1, 3);
-      return attend(q, k, v, b, t, layer, p, mask, cache, training);
-    }
+    long h = arch.numHeads();
     NDArray qp;
     NDArray kp;
     NDArray vp;
     if (fused != null) {
-      long nq = (long) arch.numHeads() * hd;
-      long nkv = (long) kv * hd;
       NDArray qkv = x.getNDArrayInternal().linear(x, fused.qkv(layer), fused.qkvBias(layer)).get(0);
-      NDList parts = qkv.split(new long[] {nq, nq + nkv}, 1); // one call, three views
+      if (adapters == null) {
+        // One RoPE over q and k together: (B, T, H + KV, hd) -> (B, H + KV, T, hd), rotated, split by heads. The
+        // same element-wise products as the separate rotations below (the rotation matrix has one +-1 per column).
+        NDList parts = qkv.split(new long[] {(h + kv) * hd}, 1); // q and k, v
+        NDArray qk = parts.get(0).reshape(b, t, h + kv, hd).transpose(0, 2, 1, 3);
+        qk = qk.mul(rope.cos()).add(qk.matMul(rotate).mul(rope.sin()));
+        NDList heads = qk.split(new long[] {h}, 1);
+        NDArray q = heads.get(0).reshape(b, kv, g, t, hd); // head kv * g + i -> (B, KV, G, T, hd)
+        NDArray v = parts.get(1).reshape(b, t, kv, hd).transpose(0, 2, 1, 3);
+        return attend(q, heads.get(1), v, b, t, layer, p, mask, cache, training);
+      }
+      NDList parts = qkv.split(new long[] {h * hd, (h + kv) * hd}, 1); // one call, three views
       qp = withAdapter(parts.get(0), layer, "q_proj", x, false);
       kp = withAdapter(parts.get(1), layer, "k_proj", x, false);
       vp = withAdapter(parts.get(2), layer, "v_proj", x, false);
@@ -194,11 +194,11 @@ public final class LlamaModel implements AutoCloseable {
       kp = proj(x, layer, p, "k_proj", arch.qkvBias(), training);
       vp = proj(x, layer, p, "v_proj", arch.qkvBias(), training);
     }
-    q = qp.reshape(b, t, kv, g, hd).transpose(0, 2, 3, 1, 4); // (B, KV, G, T, hd)
-    k = kp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
-    v = vp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
-    q = q.mul(rope[2]).add(q.matMul(rotate).mul(rope[3]));
-    k = k.mul(cos).add(k.matMul(rotate).mul(sin));
+    NDArray q = qp.reshape(b, t, kv, g, hd).transpose(0, 2, 3, 1, 4); // (B, KV, G, T, hd)
+    NDArray k = kp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    NDArray v = vp.reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+    q = q.mul(rope.cos5()).add(q.matMul(rotate).mul(rope.sin5()));
+    k = k.mul(rope.cos()).add(k.matMul(rotate).mul(rope.sin()));
     return attend(q, k, v, b, t, layer, p, mask, cache, training);
   }
 
