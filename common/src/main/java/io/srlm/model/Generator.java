@@ -166,7 +166,7 @@ public record Generator(LlamaModel model, TokenCodec codec, int batchSize) {
           NDArray ids = step.create(next, new Shape(live.length, 1));
           NDArray mask = window != null && window > 0 && cached + 1 > window
               ? Batches.mask(step, livePads, cached, 1, window)
-              : noPadding(livePads) ? null : padMask.get(step, new NDIndex("..., :{}", cached + 1));
+              : noPadding(livePads) ? null : Slices.range(padMask, 4, 0, cached + 1, step);
           NDArray hidden = model.forward(ids, Batches.positions(step, livePads, cached, 1), mask, cache, false);
           picked = sampler.pick(lastLogits(hidden), liveParams, liveRngs, done);
         }
@@ -184,7 +184,9 @@ public record Generator(LlamaModel model, TokenCodec codec, int batchSize) {
 
   /** (B, T, D) hidden -> (B, V) logits of the last position, on the device. */
   private NDArray lastLogits(NDArray hidden) {
-    return model.logits(hidden.get(new NDIndex(":, -1, :")));
+    Shape s = hidden.getShape();
+    NDArray last = s.get(1) == 1 ? hidden.reshape(s.get(0), s.get(2)) : hidden.get(new NDIndex(":, -1, :"));
+    return model.logits(last);
   }
 
   private static boolean noPadding(int[] pads) {

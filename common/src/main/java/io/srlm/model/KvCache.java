@@ -48,13 +48,12 @@ final class KvCache implements AutoCloseable {
       keys[layer] = manager.zeros(full, k.getDataType(), k.getDevice());
       values[layer] = manager.zeros(full, v.getDataType(), v.getDevice());
     }
-    NDIndex write = new NDIndex(":, :, {}:{}, :", at, at + t);
-    keys[layer].set(write, k);
-    values[layer].set(write, v);
+    Slices.write(keys[layer], 2, at, k);
+    Slices.write(values[layer], 2, at, v);
     lengths[layer] = at + t;
     NDManager caller = k.getManager();
-    NDIndex read = new NDIndex(":, :, :{}, :", at + t);
-    return new NDArray[] {keys[layer].get(caller, read), values[layer].get(caller, read)};
+    return new NDArray[] {Slices.range(keys[layer], 2, 0, at + t, caller),
+        Slices.range(values[layer], 2, 0, at + t, caller)};
   }
 
   /** Keeps only the given batch rows (int64 indices), e.g. after some sequences finished. */

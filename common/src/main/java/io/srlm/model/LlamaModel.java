@@ -41,6 +41,11 @@ public final class LlamaModel implements AutoCloseable {
   private final NDArray sinTable;
   private final NDArray rotate;
   private final int ropeLength;
+  // The scalars of RMSNorm and attention as 0-d arrays made once: DJL's add/mul/pow(Number) copy the number into
+  // a new array through a direct buffer on every call (about 10 us each, three per norm-attention-norm).
+  private final NDArray eps;
+  private final NDArray minusHalf;
+  private final NDArray scale;
   private Adapters adapters;
 
   /**
@@ -59,6 +64,10 @@ public final class LlamaModel implements AutoCloseable {
     this.cosTable = t[0].toType(dtype, false);
     this.sinTable = t[1].toType(dtype, false);
     this.rotate = Rope.rotateHalfMatrix(arch.headDim(), manager, dtype);
+    // As add(Number)/mul(Number) would make them (a double becomes a 0-d float64 array): the same kernels run.
+    this.eps = manager.create(arch.rmsNormEps());
+    this.minusHalf = manager.create(-0.5);
+    this.scale = manager.create(1.0 / Math.sqrt(arch.headDim()));
   }
 
   public ModelArch arch() {
@@ -214,7 +223,7 @@ public final class LlamaModel implements AutoCloseable {
       v = kvAll[1];
     }
     NDArray scores = q.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)); // (B, KV, G, T, S)
-    scores = scores.toType(DataType.FLOAT32, false).mul(1.0 / Math.sqrt(hd));
+    scores = scores.toType(DataType.FLOAT32, false).mul(scale);
     if (mask != null) {
       scores = scores.add(mask);
     }
@@ -243,7 +252,7 @@ public final class LlamaModel implements AutoCloseable {
   /** RMSNorm computed in f32 (as HF does), then scaled by the weight in the model dtype. */
   private NDArray rmsNorm(NDArray x, NDArray weight) {
     NDArray x32 = x.toType(DataType.FLOAT32, false);
-    NDArray inv = x32.square().mean(new int[] {-1}, true).add(arch.rmsNormEps()).pow(-0.5);
+    NDArray inv = x32.square().mean(new int[] {-1}, true).add(eps).pow(minusHalf);
     return x32.mul(inv).toType(dtype, false).mul(weight);
   }
 
