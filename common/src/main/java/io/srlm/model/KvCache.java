@@ -3,6 +3,8 @@ package io.srlm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -54,6 +56,36 @@ final class KvCache implements AutoCloseable {
     NDManager caller = k.getManager();
     return new NDArray[] {Slices.range(keys[layer], 2, 0, at + t, caller),
         Slices.range(values[layer], 2, 0, at + t, caller)};
+  }
+
+  /**
+   * Every layer's buffers for a forward that writes (B, KV, T, hd) keys and values after the ones held (allocated
+   * as {@link #append} would); returns {keys, values}. The caller writes them, then calls {@link #advance}.
+   */
+  NDArray[][] reserve(Shape kv, DataType dtype, Device device) {
+    long t = kv.get(2);
+    long at = lengths[0];
+    if (at + t > capacity) {
+      throw new IllegalStateException("KV cache of " + capacity + " positions cannot take " + (at + t));
+    }
+    for (int l = 0; l < keys.length; l++) {
+      if (lengths[l] != at) {
+        throw new IllegalStateException("KV cache layers hold different lengths");
+      }
+      if (keys[l] == null) {
+        Shape full = new Shape(kv.get(0), kv.get(1), capacity, kv.get(3));
+        keys[l] = manager.zeros(full, dtype, device);
+        values[l] = manager.zeros(full, dtype, device);
+      }
+    }
+    return new NDArray[][] {keys.clone(), values.clone()};
+  }
+
+  /** Records that every layer's buffers now hold {@code t} more positions (after a {@link #reserve}d forward). */
+  void advance(long t) {
+    for (int l = 0; l < lengths.length; l++) {
+      lengths[l] += t;
+    }
   }
 
   /** Keeps only the given batch rows (int64 indices), e.g. after some sequences finished. */

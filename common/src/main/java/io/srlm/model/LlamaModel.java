@@ -10,8 +10,10 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.internal.NDArrayEx;
 import io.srlm.errors.Errors;
 import io.srlm.util.Nullable;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,6 +49,8 @@ public final class LlamaModel implements AutoCloseable {
   private final NDArray minusHalf;
   private final NDArray scale;
   private Adapters adapters;
+  private DecoderScript script;
+  private boolean scriptLoaded;
 
   /**
    * @param weights HF-named tensors already attached to {@code manager}, in {@code dtype}
@@ -119,6 +123,15 @@ public final class LlamaModel implements AutoCloseable {
   public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache, boolean training) {
     long b = ids.getShape().get(0);
     long t = ids.getShape().get(1);
+    // Joined projections (a generate() call's copy, carried by its cache) when no weight takes gradients.
+    Fused fused = cache == null || training || w("model.layers.0.self_attn.q_proj.weight").hasGradient() ? null
+        : cache.joined();
+    if (fused != null && adapters == null) {
+      DecoderScript s = script();
+      if (s != null) {
+        return scripted(s, ids, positions, mask, cache, fused);
+      }
+    }
     NDArrayEx ex = ids.getNDArrayInternal();
     // Hidden states as (B*T, D) rows between the attention blocks: every projection is then a 2-D product, which
     // libtorch runs as one GEMM call (a 3-D input goes through matmul's folding: 20-40 us more per call at batch 1).
@@ -129,9 +142,6 @@ public final class LlamaModel implements AutoCloseable {
     NDArray flat = positions.flatten();
     NDArray cos = cosTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
     NDArray sin = sinTable.get(caller, new NDIndex("{}", flat)).reshape(b, 1, t, arch.headDim());
-    // Joined projections (a generate() call's copy, carried by its cache) when no weight takes gradients.
-    Fused fused = cache == null || training || w("model.layers.0.self_attn.q_proj.weight").hasGradient() ? null
-        : cache.joined();
     boolean join = fused != null;
     // The joint q/k rotation (joined projections, no adapters) needs cos/sin as (B, 1, T, hd) only.
     RopeAt rope = fused != null && adapters == null ? new RopeAt(cos, sin, null, null)
@@ -157,6 +167,63 @@ public final class LlamaModel implements AutoCloseable {
       h = h.add(proj(act, l, p + "mlp.", "down_proj", arch.mlpBias(), training));
     }
     return rmsNorm(h, w("model.norm.weight")).reshape(b, t, d);
+  }
+
+  /**
+   * The same forward as one TorchScript call (see {@link DecoderScript}): the joined projections, no adapters, the
+   * cache's preallocated buffers written in place.
+   */
+  private NDArray scripted(DecoderScript s, NDArray ids, NDArray positions, NDArray mask, KvCache cache,
+      Fused fused) {
+    int layers = arch.numLayers();
+    boolean anyBias = arch.qkvBias() || arch.oBias() || arch.mlpBias();
+    List<NDArray> ws = new ArrayList<>(2 + 6 * layers);
+    List<NDArray> bs = new ArrayList<>(anyBias ? 4 * layers : 0);
+    ws.add(w("model.embed_tokens.weight"));
+    for (int l = 0; l < layers; l++) {
+      String p = "model.layers." + l + ".";
+      ws.add(w(p + "input_layernorm.weight"));
+      ws.add(fused.qkv(l));
+      ws.add(w(p + "self_attn.o_proj.weight"));
+      ws.add(w(p + "post_attention_layernorm.weight"));
+      ws.add(fused.gateUp(l));
+      ws.add(w(p + "mlp.down_proj.weight"));
+      if (anyBias) { // placeholders (never read) where a kind of bias is absent
+        bs.add(arch.qkvBias() ? fused.qkvBias(l) : eps);
+        bs.add(arch.oBias() ? w(p + "self_attn.o_proj.bias") : eps);
+        bs.add(arch.mlpBias() ? fused.gateUpBias(l) : eps);
+        bs.add(arch.mlpBias() ? w(p + "mlp.down_proj.bias") : eps);
+      }
+    }
+    ws.add(w("model.norm.weight"));
+    long b = ids.getShape().get(0);
+    long t = ids.getShape().get(1);
+    long cached = cache.length();
+    NDArray[][] kv = cache.reserve(new Shape(b, arch.numKvHeads(), t, arch.headDim()), dtype, ids.getDevice());
+    long[] dims = {layers, arch.numHeads(), arch.numKvHeads(), arch.headDim(), arch.intermediateSize(),
+        arch.qkvBias() ? 1 : 0, arch.oBias() ? 1 : 0, arch.mlpBias() ? 1 : 0, mask != null ? 1 : 0};
+    NDArray out = s.forward(ids, positions, mask, ws, bs, kv[0], kv[1], cached, dims,
+        List.of(cosTable, sinTable, rotate, eps, minusHalf, scale));
+    cache.advance(t);
+    return out;
+  }
+
+  /** The scripted forward of this model, loaded at first use; null when disabled or not loadable. */
+  private synchronized DecoderScript script() {
+    if (!scriptLoaded) {
+      scriptLoaded = true;
+      script = DecoderScript.enabled() ? DecoderScript.load(manager) : null;
+    }
+    return script;
+  }
+
+  /** Turns the scripted forward on or off for this model (tests compare the two). */
+  synchronized void useScript(boolean on) {
+    scriptLoaded = true;
+    script = on ? DecoderScript.load(manager) : null;
+    if (on && script == null) {
+      throw new IllegalStateException("the scripted decoder forward could not be loaded");
+    }
   }
 
   /** (…, D) hidden states to (…, V) logits in the model dtype. */

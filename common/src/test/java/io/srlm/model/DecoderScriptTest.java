@@ -1,0 +1,133 @@
+package io.srlm.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The scripted decoder forward (one TorchScript call) against the same forward as engine ops: the same numbers bit
+ * for bit, in the hidden states and in the KV cache it writes, and so the same generated tokens.
+ */
+class DecoderScriptTest {
+  static Stream<Arguments> archs() {
+    return Stream.of(
+        Arguments.of("mha-untied", RandomWeights.arch(false, false, false, null)),
+        Arguments.of("gqa-qkv-bias (qwen2)", RandomWeights.arch(true, true, true, null)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("archs")
+  void prefillAndDecodeStepsEqualTheEngineOpsBitForBit(String name, ModelArch arch) {
+    Map<String, float[]> w = RandomWeights.weights(arch, 31);
+    int[] pads = {0, 2}; // the second row is left-padded: the mask path
+    long[][] prompt = {{3, 17, 42, 5, 60}, {0, 0, 33, 21, 9}};
+    try (NDManager m = NDManager.newBaseManager(); LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+      List<float[]> scripted = run(model, m, true, pads, prompt);
+      List<float[]> ops = run(model, m, false, pads, prompt);
+      assertThat(scripted).hasSize(ops.size());
+      for (int i = 0; i < ops.size(); i++) {
+        assertThat(scripted.get(i)).as("output %d (hidden states of each forward, then the caches)", i)
+            .containsExactly(ops.get(i));
+      }
+    }
+  }
+
+  /** f16 weights (the GPU default): the casts to f32 and back (RMSNorm, softmax) are in the same places. */
+  @org.junit.jupiter.api.Test
+  void f16ModelEqualsTheEngineOpsBitForBit() {
+    ModelArch arch = RandomWeights.arch(true, true, false, null);
+    Map<String, float[]> w = RandomWeights.weights(arch, 41);
+    int[] pads = {1, 0};
+    long[][] prompt = {{0, 8, 19, 4}, {12, 6, 50, 27}};
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDManager sub = m.newSubManager();
+      Map<String, NDArray> arrays = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, float[]> e : w.entrySet()) {
+        arrays.put(e.getKey(), sub.create(e.getValue(), RandomWeights.shapeOf(arch, e.getKey()))
+            .toType(ai.djl.ndarray.types.DataType.FLOAT16, false));
+      }
+      try (LlamaModel model = new LlamaModel(arch, sub, arrays, ai.djl.ndarray.types.DataType.FLOAT16,
+          arch.maxPosition())) {
+        List<float[]> scripted = run(model, m, true, pads, prompt);
+        List<float[]> ops = run(model, m, false, pads, prompt);
+        for (int i = 0; i < ops.size(); i++) {
+          assertThat(scripted.get(i)).as("output %d", i).containsExactly(ops.get(i));
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("archs")
+  void sampledGenerationGivesTheSameTokensWithAndWithoutTheScript(String name, ModelArch arch) {
+    Map<String, float[]> w = RandomWeights.weights(arch, 37);
+    Random r = new Random(3);
+    List<GenerationRequest> reqs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      int[] ids = new int[1 + r.nextInt(9)];
+      for (int j = 0; j < ids.length; j++) {
+        ids[j] = 1 + r.nextInt(60);
+      }
+      reqs.add(new GenerationRequest(ids, 500L + i, new SamplingParams(0.7, 0.9, 0, 3 + 3 * i, List.of())));
+    }
+    try (NDManager m = NDManager.newBaseManager(); LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+      model.useScript(true);
+      List<Generation> scripted = new Generator(model, new FakeCodec(), 6).generate(reqs);
+      model.useScript(false);
+      List<Generation> ops = new Generator(model, new FakeCodec(), 6).generate(reqs);
+      for (int i = 0; i < reqs.size(); i++) {
+        assertThat(scripted.get(i).tokenIds()).as("row %d", i).containsExactly(ops.get(i).tokenIds());
+      }
+    }
+  }
+
+  /** Prefill of the prompt, then three one-token steps; returns each forward's hidden states and the caches. */
+  private static List<float[]> run(LlamaModel model, NDManager m, boolean script, int[] pads, long[][] prompt) {
+    model.useScript(script);
+    List<float[]> out = new ArrayList<>();
+    int b = prompt.length;
+    int width = prompt[0].length;
+    int steps = 3;
+    try (NDManager gen = m.newSubManager();
+        KvCache cache = new KvCache(gen, model.arch().numLayers(), width + steps, model.joinProjections(gen))) {
+      try (NDManager step = gen.newSubManager()) {
+        long[] flat = new long[b * width];
+        for (int i = 0; i < b; i++) {
+          System.arraycopy(prompt[i], 0, flat, i * width, width);
+        }
+        NDArray h = model.forward(step.create(flat, new Shape(b, width)), Batches.positions(step, pads, 0, width),
+            Batches.mask(step, pads, 0, width, null), cache, false);
+        out.add(h.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+      }
+      for (int s = 0; s < steps; s++) {
+        try (NDManager step = gen.newSubManager()) {
+          long cached = cache.length();
+          long[] next = new long[b];
+          for (int i = 0; i < b; i++) {
+            next[i] = 7 + 11 * s + i;
+          }
+          NDArray h = model.forward(step.create(next, new Shape(b, 1)), Batches.positions(step, pads, cached, 1),
+              Batches.mask(step, pads, cached, 1, null), cache, false);
+          out.add(h.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+        }
+      }
+      NDArray[][] kv = cache.reserve(new Shape(b, model.arch().numKvHeads(), 0, model.arch().headDim()),
+          model.dtype(), model.manager().getDevice());
+      for (int l = 0; l < model.arch().numLayers(); l++) {
+        out.add(kv[0][l].toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+        out.add(kv[1][l].toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+      }
+    }
+    return out;
+  }
+}
