@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * constants are passed per call. Set {@code -Dsrlm.decoder.script=false} to run every forward as engine ops (the
  * same results, slower); a libtorch that cannot load the archive logs a warning once and falls back the same way.
  */
-final class DecoderScript {
+final class DecoderScript implements AutoCloseable {
   /** System property that turns the scripted forward off ({@code false}). */
   static final String PROPERTY = "srlm.decoder.script";
   private static final Logger LOG = LoggerFactory.getLogger(DecoderScript.class);
@@ -120,6 +120,12 @@ final class DecoderScript {
       out[i] = (PtNDArray) list.get(i);
     }
     return out;
+  }
+
+  /** Frees the compiled module (the model's manager also frees it when the model closes). */
+  @Override
+  public void close() {
+    module.close();
   }
 
   /** The TorchScript archive: code/__torch__.py, data.pkl (the module object), constants.pkl, version. */

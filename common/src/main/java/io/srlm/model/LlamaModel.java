@@ -217,8 +217,31 @@ public final class LlamaModel implements AutoCloseable {
     return script;
   }
 
-  /** Turns the scripted forward on or off for this model (tests compare the two). */
-  synchronized void useScript(boolean on) {
+  /**
+   * How generation runs this model's decoder: "TorchScript" (one call per forward, see {@link DecoderScript}) or
+   * "engine ops" (disabled with -D{@value DecoderScript#PROPERTY}=false, or not loadable by this libtorch).
+   */
+  public String decoderForward() {
+    return script() != null ? "TorchScript" : "engine ops";
+  }
+
+  /** Back to the default: the scripted forward unless -Dsrlm.decoder.script=false (or not loadable). */
+  public synchronized void useDefaultForward() {
+    if (script != null) {
+      script.close();
+    }
+    script = null;
+    scriptLoaded = false;
+  }
+
+  /**
+   * Turns the scripted forward on or off for this model, whatever the system property says (the bench and tests
+   * compare the two); throws if it cannot be loaded.
+   */
+  public synchronized void useScript(boolean on) {
+    if (script != null) {
+      script.close();
+    }
     scriptLoaded = true;
     script = on ? DecoderScript.load(manager) : null;
     if (on && script == null) {

@@ -54,8 +54,11 @@ public final class EngineBench {
    */
   public record Options(int threads, List<Integer> batchSizes, int newTokens, int promptTokens, int scoreTokens,
       int longTokens, int matmulSize, List<String> models, int warmup, int reps, boolean compareThreads,
-      double peakGflopsPerCore, Path tinyModel, String device, String dtype) {
+      double peakGflopsPerCore, Path tinyModel, String device, String dtype, int decoderRounds, String peerCommand) {
     public Options {
+      check(decoderRounds >= 0, "--decoder-rounds", "must be 0 (skip) or more", decoderRounds);
+      check(peerCommand == null || decoderRounds > 0, "--peer-cmd", "runs once per --decoder-rounds round: give "
+          + "--decoder-rounds N too", peerCommand);
       checkDevice(device);
       check(List.of("f32", "f16", "auto").contains(dtype), "--dtype", "must be f32, f16 or auto", dtype);
       batchSizes = List.copyOf(batchSizes);
@@ -159,6 +162,8 @@ public final class EngineBench {
               100 * (cpu / 1e6) * sampled.tokPerCpuSec());
         }
       }
+      gen.note("decoder forward in generation: " + loaded.values().iterator().next().model().decoderForward()
+          + " (-Dsrlm.decoder.script=false runs it as one engine call per op)");
       gen.note("prefill = generate() with 1 new token (the prompt's forward, building the KV cache, and one "
           + "sampled token); prefill tok/s = batch x prompt tokens / prefill time (the scoring table below is the "
           + "same forward at longer sequences)");
@@ -180,6 +185,10 @@ public final class EngineBench {
           + "top-p)");
       gen.note("peak / after MiB: " + PeakMemory.describe(loaded.values().iterator().next().model().manager()
           .getDevice()));
+
+      if (o.decoderRounds() > 0) {
+        decoderAb(report, loaded.values(), o);
+      }
 
       if (o.longTokens() > 0) {
         BenchReport.Section len = report.section("decode length scaling (greedy, batch 8)", "model",
@@ -344,6 +353,77 @@ public final class EngineBench {
 
   static double busyPercent(double cpu, double wall, int threads) {
     return wall > 0 && cpu > 0 ? 100 * cpu / (wall * threads) : Double.NaN;
+  }
+
+  /**
+   * The decoder forward as one TorchScript call against the same forward as engine ops, in this process, in
+   * alternating rounds (greedy decode): on a machine whose speed drifts between processes and minutes, the
+   * per-round ratio is the figure to read.
+   */
+  private static void decoderAb(BenchReport report, java.util.Collection<BenchModels.Loaded> models, Options o) {
+    BenchReport.Section ab = report.section("decoder forward: TorchScript vs engine ops (greedy, alternating "
+        + "rounds)", "model", "batch", "round", "TorchScript tok/s", "engine ops tok/s", "ratio", "peer tok/s",
+        "TorchScript / peer");
+    for (BenchModels.Loaded m : models) {
+      for (int b : o.batchSizes()) {
+        List<Double> ratios = new ArrayList<>();
+        List<Double> peerRatios = new ArrayList<>();
+        try {
+          for (int r = 1; r <= o.decoderRounds(); r++) {
+            m.model().useScript(true);
+            Decode s = decode(m, b, o.promptTokens(), o.newTokens(), true, o.warmup(), o.reps());
+            m.model().useScript(false);
+            Decode e = decode(m, b, o.promptTokens(), o.newTokens(), true, o.warmup(), o.reps());
+            ratios.add(s.tokPerSec() / e.tokPerSec());
+            double peer = o.peerCommand() == null ? Double.NaN : peerTokPerSec(o.peerCommand());
+            if (!Double.isNaN(peer)) {
+              peerRatios.add(s.tokPerSec() / peer);
+            }
+            ab.row(m.name(), b, r, s.tokPerSec(), e.tokPerSec(), s.tokPerSec() / e.tokPerSec(), peer,
+                s.tokPerSec() / peer);
+          }
+        } finally {
+          m.model().useDefaultForward();
+        }
+        ab.row(m.name(), b, "median", "", "", median(ratios), "", peerRatios.isEmpty() ? "" : median(peerRatios));
+      }
+    }
+    ab.note("each round: decode with the scripted forward, then with engine ops (-Dsrlm.decoder.script=false), "
+        + "each the generation table's measurement (median of --reps after --warmup); ratio = TorchScript / engine "
+        + "ops tok/s in the round; both paths give the same numbers bit for bit (DecoderScriptTest)");
+    if (o.peerCommand() != null) {
+      ab.note("peer = `" + o.peerCommand() + "` run once per round right after the two decodes (bash -c; its "
+          + "last \"tok/s\" figure), e.g. llama2.c's run.c on the same shape built outside the repository");
+    }
+  }
+
+  private static double median(List<Double> values) {
+    return Timing.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** Runs the peer command and returns the last number that follows "tok/s" in its output (NaN if none). */
+  static double peerTokPerSec(String command) {
+    try {
+      Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int code = p.waitFor();
+      java.util.regex.Matcher mt = java.util.regex.Pattern.compile("tok/s:?\\s*([0-9]+(?:\\.[0-9]+)?)")
+          .matcher(out);
+      double last = Double.NaN;
+      while (mt.find()) {
+        last = Double.parseDouble(mt.group(1));
+      }
+      if (code != 0 || Double.isNaN(last)) {
+        throw new IllegalStateException("--peer-cmd exited " + code + " without a \"tok/s\" figure; its output "
+            + "ends: " + out.substring(Math.max(0, out.length() - 300)));
+      }
+      return last;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("--peer-cmd could not be started: " + command, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while --peer-cmd ran", e);
+    }
   }
 
   static Decode decode(BenchModels.Loaded m, int batch, int promptTokens, int newTokens, boolean greedy, int warmup,

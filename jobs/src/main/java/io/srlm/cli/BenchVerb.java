@@ -220,12 +220,23 @@ final class BenchVerb implements Callable<Integer> {
         + "instead of creating the built-in one")
     Path model;
 
+    @Option(names = "--decoder-rounds", defaultValue = "0", paramLabel = "N", description = "Also time greedy "
+        + "decode with the scripted decoder forward against engine ops, alternating N rounds in this process "
+        + "(0 = skip)")
+    int decoderRounds;
+
+    @Option(names = "--peer-cmd", paramLabel = "CMD", description = "With --decoder-rounds: a shell command run "
+        + "once per round that prints a decode rate as \"tok/s: N\" (e.g. llama2.c's run.c on the same shape); the "
+        + "table adds its rate and the TorchScript / peer ratio")
+    String peerCommand;
+
     @picocli.CommandLine.Mixin
     Placement placement;
 
     EngineBench.Options engineOptions() {
       return new EngineBench.Options(threads, batchSizes, newTokens, promptTokens, scoreTokens, longTokens,
-          matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model, placement.device, placement.dtype);
+          matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model, placement.device, placement.dtype,
+          decoderRounds, peerCommand);
     }
 
     @Override
