@@ -62,7 +62,7 @@ final class DecoderScript implements AutoCloseable {
     }
     try (InputStream in = new ByteArrayInputStream(archive())) {
       return new DecoderScript(JniUtils.loadModule(pm, in, true, false));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | LinkageError e) { // LinkageError: a JNI build without moduleLoad
       if (!warned) {
         warned = true;
         LOG.warn("the scripted decoder forward could not be loaded ({}); generation runs it as engine ops "

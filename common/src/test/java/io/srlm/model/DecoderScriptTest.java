@@ -91,6 +91,27 @@ class DecoderScriptTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void thePropertyTurnsTheScriptOffForModelsThatHaveNotChosenYet() {
+    ModelArch arch = RandomWeights.arch(false, false, false, null);
+    Map<String, float[]> w = RandomWeights.weights(arch, 43);
+    String before = System.getProperty(DecoderScript.PROPERTY);
+    try (NDManager m = NDManager.newBaseManager()) {
+      System.setProperty(DecoderScript.PROPERTY, "false");
+      try (LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+        assertThat(model.decoderForward()).isEqualTo("engine ops");
+      }
+      System.clearProperty(DecoderScript.PROPERTY);
+      try (LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+        assertThat(model.decoderForward()).isEqualTo("TorchScript");
+      }
+    } finally {
+      if (before != null) {
+        System.setProperty(DecoderScript.PROPERTY, before);
+      }
+    }
+  }
+
   /** Prefill of the prompt, then three one-token steps; returns each forward's hidden states and the caches. */
   private static List<float[]> run(LlamaModel model, NDManager m, boolean script, int[] pads, long[][] prompt) {
     model.useScript(script);
