@@ -91,6 +91,46 @@ class DecoderScriptTest {
     }
   }
 
+  /**
+   * LoRA adapters installed: generation takes the engine-op path with the separate q and k rotations over the joined
+   * projections plus each adapter's delta; after merging the adapters into the weights it takes the script. Both
+   * must pick the same greedy tokens (the merged weights differ from base + delta only by rounding).
+   */
+  @org.junit.jupiter.api.Test
+  void greedyTokensWithAdaptersInstalledEqualThoseOfTheMergedModel() {
+    ModelArch arch = RandomWeights.arch(true, true, false, null);
+    Map<String, float[]> w = RandomWeights.weights(arch, 47);
+    List<GenerationRequest> reqs = List.of(
+        new GenerationRequest(new int[] {5, 9, 13, 2}, 1, SamplingParams.greedy(16)),
+        new GenerationRequest(new int[] {40, 7}, 2, SamplingParams.greedy(12)),
+        new GenerationRequest(new int[] {3, 3, 8, 21, 30, 11}, 3, SamplingParams.greedy(14)));
+    try (NDManager m = NDManager.newBaseManager(); LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+      List<Generation> base = new Generator(model, new FakeCodec(), 4).generate(reqs);
+      Adapters ad = io.srlm.train.Lora.create(arch, 4, 16, 0.0, List.of("q_proj", "k_proj", "v_proj", "o_proj",
+          "gate_proj", "up_proj", "down_proj"), 5, m);
+      Random r = new Random(19);
+      for (NDArray b : ad.b().values()) {
+        float[] v = new float[(int) b.size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) (r.nextGaussian() * 0.3);
+        }
+        b.set(v);
+      }
+      model.setAdapters(ad);
+      assertThat(model.decoderForward()).isEqualTo("TorchScript"); // the model's default; adapters bypass it
+      List<Generation> adapted = new Generator(model, new FakeCodec(), 4).generate(reqs);
+      model.setAdapters(null);
+      io.srlm.train.Lora.mergeInto(model, ad);
+      List<Generation> merged = new Generator(model, new FakeCodec(), 4).generate(reqs);
+      boolean changed = false;
+      for (int i = 0; i < reqs.size(); i++) {
+        assertThat(adapted.get(i).tokenIds()).as("row %d", i).containsExactly(merged.get(i).tokenIds());
+        changed |= !java.util.Arrays.equals(adapted.get(i).tokenIds(), base.get(i).tokenIds());
+      }
+      assertThat(changed).as("the adapters change what is generated").isTrue();
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void thePropertyTurnsTheScriptOffForModelsThatHaveNotChosenYet() {
     ModelArch arch = RandomWeights.arch(false, false, false, null);
