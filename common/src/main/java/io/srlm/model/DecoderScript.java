@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>The module holds code only: it is written into a TorchScript archive in memory (code, an empty constants
  * table and a pickled module object with no parameters) and compiled by libtorch when loaded. Weights, caches and
  * constants are passed per call. Set {@code -Dsrlm.decoder.script=false} to run every forward as engine ops (the
- * same results, slower); a libtorch that cannot load the archive logs a warning once and falls back the same way.
+ * same results, slower); a libtorch that cannot load the archive logs a warning once and falls back the same way,
+ * and a model whose scripted forward fails when run redoes that forward with engine ops and keeps them.
  */
 final class DecoderScript implements AutoCloseable {
   /** System property that turns the scripted forward off ({@code false}). */
@@ -131,23 +132,32 @@ final class DecoderScript implements AutoCloseable {
   /** The TorchScript archive: code/__torch__.py, data.pkl (the module object), constants.pkl, version. */
   private static synchronized byte[] archive() throws IOException {
     if (archive == null) {
-      byte[] code;
       try (InputStream in = DecoderScript.class.getResourceAsStream("decoder.ts.py")) {
         if (in == null) {
           throw new IOException("resource io/srlm/model/decoder.ts.py is missing from the jar");
         }
-        code = in.readAllBytes();
+        archive = archive(in.readAllBytes());
       }
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-        stored(zip, "data.pkl", moduleObject());
-        stored(zip, "code/__torch__.py", code);
-        stored(zip, "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'}); // an empty tuple
-        stored(zip, "version", "10\n".getBytes(StandardCharsets.US_ASCII));
-      }
-      archive = bytes.toByteArray();
     }
     return archive;
+  }
+
+  /** Compiles other code for the module (tests: a forward that fails at run time); throws if it cannot. */
+  static DecoderScript compile(NDManager manager, String code) throws IOException {
+    try (InputStream in = new ByteArrayInputStream(archive(code.getBytes(StandardCharsets.UTF_8)))) {
+      return new DecoderScript(JniUtils.loadModule((PtNDManager) manager, in, true, false));
+    }
+  }
+
+  private static byte[] archive(byte[] code) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      stored(zip, "data.pkl", moduleObject());
+      stored(zip, "code/__torch__.py", code);
+      stored(zip, "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'}); // an empty tuple
+      stored(zip, "version", "10\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    return bytes.toByteArray();
   }
 
   /** Pickle (protocol 2) of an instance of __torch__.SrlmDecoder whose only attribute is training = False. */

@@ -35,6 +35,7 @@ import java.util.Map;
  * are freed with it.
  */
 public final class LlamaModel implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LlamaModel.class);
   private final ModelArch arch;
   private final NDManager manager;
   private final Map<String, NDArray> weights;
@@ -129,7 +130,13 @@ public final class LlamaModel implements AutoCloseable {
     if (fused != null && adapters == null) {
       DecoderScript s = script();
       if (s != null) {
-        return scripted(s, ids, positions, mask, cache, fused);
+        try {
+          return scripted(s, ids, positions, mask, cache, fused);
+        } catch (ai.djl.engine.EngineException e) {
+          // The script loaded but cannot run here (e.g. an op this libtorch lacks): engine ops from now on. The
+          // cache was not advanced, so the engine-op forward below writes the same positions again.
+          scriptFailed(s, e);
+        }
       }
     }
     NDArrayEx ex = ids.getNDArrayInternal();
@@ -223,6 +230,21 @@ public final class LlamaModel implements AutoCloseable {
    */
   public String decoderForward() {
     return script() != null ? "TorchScript" : "engine ops";
+  }
+
+  private synchronized void scriptFailed(DecoderScript failed, RuntimeException e) {
+    if (script == failed) {
+      LOG.warn("the scripted decoder forward failed ({}); this model's generation runs it as engine ops from now on "
+          + "(same results, slower)", e.toString());
+      script = null;
+      scriptLoaded = true;
+    }
+  }
+
+  /** Uses the given compiled script for generation (tests: one that fails at run time). */
+  synchronized void useScript(DecoderScript s) {
+    scriptLoaded = true;
+    script = s;
   }
 
   /** Back to the default: the scripted forward unless -Dsrlm.decoder.script=false (or not loadable). */

@@ -131,6 +131,38 @@ class DecoderScriptTest {
     }
   }
 
+  /** A script that loads but fails when run: the call falls back to engine ops and gives their tokens. */
+  @org.junit.jupiter.api.Test
+  void aScriptThatFailsAtRunTimeFallsBackToEngineOps() throws Exception {
+    ModelArch arch = RandomWeights.arch(true, false, false, null);
+    Map<String, float[]> w = RandomWeights.weights(arch, 53);
+    List<GenerationRequest> reqs = List.of(
+        new GenerationRequest(new int[] {5, 9, 13}, 1, SamplingParams.greedy(10)),
+        new GenerationRequest(new int[] {40}, 2, new SamplingParams(0.7, 0.9, 0, 8, List.of())));
+    String failing = String.join("\n",
+        "class SrlmDecoder(Module):",
+        "  __parameters__ = []",
+        "  __buffers__ = []",
+        "  training : bool",
+        "  def forward(self: __torch__.SrlmDecoder, ids: Tensor, positions: Tensor, mask: Tensor,",
+        "      weights: List[Tensor], biases: List[Tensor], keys: List[Tensor], values: List[Tensor], cached: int,",
+        "      dims: List[int], constants: List[Tensor]) -> Tensor:",
+        "    keys[0].narrow(2, cached, ids.size(1)).fill_(7.0)", // a partial write before failing
+        "    return torch.matmul(ids.to(6), weights[0])", // (B, T) x (V, D): shapes that cannot multiply
+        "");
+    try (NDManager m = NDManager.newBaseManager(); LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+      model.useScript(false);
+      List<Generation> ops = new Generator(model, new FakeCodec(), 2).generate(reqs);
+      model.useScript(DecoderScript.compile(model.manager(), failing));
+      assertThat(model.decoderForward()).isEqualTo("TorchScript");
+      List<Generation> fellBack = new Generator(model, new FakeCodec(), 2).generate(reqs);
+      assertThat(model.decoderForward()).isEqualTo("engine ops");
+      for (int i = 0; i < reqs.size(); i++) {
+        assertThat(fellBack.get(i).tokenIds()).as("row %d", i).containsExactly(ops.get(i).tokenIds());
+      }
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void thePropertyTurnsTheScriptOffForModelsThatHaveNotChosenYet() {
     ModelArch arch = RandomWeights.arch(false, false, false, null);
