@@ -243,17 +243,12 @@ public final class LlamaModel implements AutoCloseable {
 
   /** Uses the given compiled script for generation (tests: one that fails at run time). */
   synchronized void useScript(DecoderScript s) {
-    scriptLoaded = true;
-    script = s;
+    replaceScript(s, true);
   }
 
   /** Back to the default: the scripted forward unless -Dsrlm.decoder.script=false (or not loadable). */
   public synchronized void useDefaultForward() {
-    if (script != null) {
-      script.close();
-    }
-    script = null;
-    scriptLoaded = false;
+    replaceScript(null, false);
   }
 
   /**
@@ -261,14 +256,19 @@ public final class LlamaModel implements AutoCloseable {
    * compare the two); throws if it cannot be loaded.
    */
   public synchronized void useScript(boolean on) {
-    if (script != null) {
-      script.close();
-    }
-    scriptLoaded = true;
-    script = on ? DecoderScript.load(manager) : null;
+    replaceScript(on ? DecoderScript.load(manager) : null, true);
     if (on && script == null) {
       throw new IllegalStateException("the scripted decoder forward could not be loaded");
     }
+  }
+
+  /** Closes the current script (not while a forward may run it: bench and tests only) and installs {@code next}. */
+  private void replaceScript(DecoderScript next, boolean chosen) {
+    if (script != null && script != next) {
+      script.close();
+    }
+    script = next;
+    scriptLoaded = chosen;
   }
 
   /** (…, D) hidden states to (…, V) logits in the model dtype. */

@@ -85,9 +85,7 @@ class DecoderScriptTest {
       List<Generation> scripted = new Generator(model, new FakeCodec(), 6).generate(reqs);
       model.useScript(false);
       List<Generation> ops = new Generator(model, new FakeCodec(), 6).generate(reqs);
-      for (int i = 0; i < reqs.size(); i++) {
-        assertThat(scripted.get(i).tokenIds()).as("row %d", i).containsExactly(ops.get(i).tokenIds());
-      }
+      assertSameTokens(scripted, ops);
     }
   }
 
@@ -122,9 +120,9 @@ class DecoderScriptTest {
       model.setAdapters(null);
       io.srlm.train.Lora.mergeInto(model, ad);
       List<Generation> merged = new Generator(model, new FakeCodec(), 4).generate(reqs);
+      assertSameTokens(adapted, merged);
       boolean changed = false;
       for (int i = 0; i < reqs.size(); i++) {
-        assertThat(adapted.get(i).tokenIds()).as("row %d", i).containsExactly(merged.get(i).tokenIds());
         changed |= !java.util.Arrays.equals(adapted.get(i).tokenIds(), base.get(i).tokenIds());
       }
       assertThat(changed).as("the adapters change what is generated").isTrue();
@@ -157,9 +155,7 @@ class DecoderScriptTest {
       assertThat(model.decoderForward()).isEqualTo("TorchScript");
       List<Generation> fellBack = new Generator(model, new FakeCodec(), 2).generate(reqs);
       assertThat(model.decoderForward()).isEqualTo("engine ops");
-      for (int i = 0; i < reqs.size(); i++) {
-        assertThat(fellBack.get(i).tokenIds()).as("row %d", i).containsExactly(ops.get(i).tokenIds());
-      }
+      assertSameTokens(fellBack, ops);
     }
   }
 
@@ -181,6 +177,13 @@ class DecoderScriptTest {
       if (before != null) {
         System.setProperty(DecoderScript.PROPERTY, before);
       }
+    }
+  }
+
+  private static void assertSameTokens(List<Generation> got, List<Generation> expected) {
+    assertThat(got).hasSize(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(got.get(i).tokenIds()).as("row %d", i).containsExactly(expected.get(i).tokenIds());
     }
   }
 
