@@ -111,6 +111,49 @@ final class DecoderScript implements AutoCloseable {
     }
   }
 
+  /**
+   * The first round of {@link DeviceSampler}'s rejection path in one call: float32 softmax of {@code logits * invT},
+   * then {@link #draw}.
+   *
+   * @param logits (n, V) in any float type
+   * @param invT (n, 1) float32 inverse temperatures
+   * @param u (n, 1) float32 uniforms in [0, 1)
+   * @param count whether to count the strictly more probable tokens too
+   * @return the (n, V) float32 probabilities and {@link #draw}'s table, attached to the manager of {@code logits}
+   */
+  NDArray[] firstDraw(NDArray logits, NDArray invT, NDArray u, boolean count) {
+    PtNDManager caller = (PtNDManager) logits.getManager();
+    IValue[] args = {IValue.from(pt(logits)), IValue.from(pt(invT)), IValue.from(pt(u)), IValue.from(count)};
+    try (IValue out = IValueUtils.runMethod(module, "first_draw", args)) {
+      return out.toTensorArray(caller);
+    } finally {
+      for (IValue v : args) {
+        v.close();
+      }
+    }
+  }
+
+  /**
+   * One inverse-CDF draw per row (the same ops as {@link DeviceSampler#inverseCdf}) and the nucleus test of the
+   * drawn token.
+   *
+   * @param p (n, V) float32 probabilities (unnormalised is fine)
+   * @param u (n, 1) float32 uniforms in [0, 1)
+   * @return (n, 2) float64, or (n, 3) with {@code count}: drawn id, mass of the strictly more probable tokens over
+   *     the row's total, their count; attached to the manager of {@code p}
+   */
+  NDArray draw(NDArray p, NDArray u, boolean count) {
+    PtNDManager caller = (PtNDManager) p.getManager();
+    IValue[] args = {IValue.from(pt(p)), IValue.from(pt(u)), IValue.from(count)};
+    try (IValue out = IValueUtils.runMethod(module, "draw", args)) {
+      return out.toTensor(caller);
+    } finally {
+      for (IValue v : args) {
+        v.close();
+      }
+    }
+  }
+
   private static PtNDArray pt(NDArray a) {
     return (PtNDArray) a;
   }

@@ -1,13 +1,17 @@
 package io.srlm.model;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.srlm.util.Nullable;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Picks each row's next token with engine ops on the model's device; only a few numbers per row cross to the host,
@@ -26,15 +30,20 @@ import java.util.SplittableRandom;
  *       nucleus there: it is in iff the mass of strictly more probable tokens is below top_p (and their count
  *       below top_k). Accepted draws are exact samples of the nucleus; the acceptance rate is the nucleus mass
  *       (at least top_p). After {@value #ROUNDS} rejected draws the row falls back to the host sampler, which
- *       sorts the full row (rare: at most (1 - top_p)^{@value #ROUNDS} of the time).
+ *       sorts the full row (rare: at most (1 - top_p)^{@value #ROUNDS} of the time). With the model's generation
+ *       script ({@link DecoderScript#firstDraw}, {@link DecoderScript#draw}) each round is one call that frees its
+ *       own temporaries, and the nucleus test is one division and one threshold (p / p_drawn > 1) instead of a
+ *       comparison and a product with a bool mask: the same draws and the same test, up to the rounding of the
+ *       mass (a float32 sum either way).
  * </ul>
  *
- * Uniforms are drawn lazily per row, so how many a row consumes depends only on that row. All arrays of a call live
- * in the caller's step manager.
+ * Uniforms are drawn lazily per row, so how many a row consumes depends only on that row. What a call returns
+ * (the probabilities of its rows) lives in the caller's step manager; a round's temporaries are freed when it ends.
  */
 final class DeviceSampler {
   static final int MAX_CANDIDATES = 256;
   static final int ROUNDS = 4;
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceSampler.class);
 
   /** How often each path ran (for tests and the bench). */
   long greedy;
@@ -42,6 +51,25 @@ final class DeviceSampler {
   long accepted;
   long rejected;
   long fallbacks;
+  /** Rejection rounds the generation script ran. */
+  long scriptedRounds;
+
+  /** The scripted draws (see {@link DecoderScript#firstDraw}), or null for engine ops. */
+  @Nullable private DecoderScript script;
+
+  /** Engine ops only. */
+  DeviceSampler() {
+    this(null);
+  }
+
+  /**
+   * @param script the model's generation script, whose {@code first_draw} and {@code draw} run the rejection path's
+   *     rounds in one call each (same draws as the engine ops; the nucleus test computed with fewer passes over the
+   *     vocabulary); null: engine ops
+   */
+  DeviceSampler(@Nullable DecoderScript script) {
+    this.script = script;
+  }
 
   /**
    * @param logits (B, V) last-position logits in any float type, on the model's device
@@ -80,23 +108,39 @@ final class DeviceSampler {
         }
       }
     }
-    if (nCand + nRej == 0) {
-      return out;
-    }
-    NDManager m = logits.getManager();
-    float[] invT = new float[b];
-    for (int i = 0; i < b; i++) {
-      invT[i] = params[i].greedy() ? 1f : (float) (1.0 / params[i].temperature());
-    }
-    NDArray scaled = logits.toType(DataType.FLOAT32, false).mul(m.create(invT, new Shape(b, 1)));
-    NDArray probs = scaled.softmax(-1); // (B, V) f32
+    NDArray probs = null;
     if (nCand > 0) {
+      probs = probabilities(logits, logits.getManager().create(inverseTemperatures(params, null),
+          new Shape(b, 1)));
       candidatePath(probs, params, rngs, skip, out, logits);
     }
     if (nRej > 0) {
-      rejectionPath(probs, params, rngs, skip, out, logits);
+      rejectionPath(logits, probs, params, rngs, skip, out);
     }
     return out;
+  }
+
+  /** 1 / temperature of the given rows (all when null); 1 for greedy rows. */
+  private static float[] inverseTemperatures(SamplingParams[] params, int[] rows) {
+    int n = rows == null ? params.length : rows.length;
+    float[] invT = new float[n];
+    for (int j = 0; j < n; j++) {
+      SamplingParams p = params[rows == null ? j : rows[j]];
+      invT[j] = p.greedy() ? 1f : (float) (1.0 / p.temperature());
+    }
+    return invT;
+  }
+
+  /** (n, V) float32 softmax(logits * invT) as engine ops (the scaled logits are freed at once). */
+  private static NDArray probabilities(NDArray logits, NDArray invT) {
+    NDArray f32 = logits.toType(DataType.FLOAT32, false);
+    NDArray scaled = f32.mul(invT);
+    if (f32 != logits) {
+      f32.close();
+    }
+    NDArray probs = scaled.softmax(-1);
+    scaled.close();
+    return probs;
   }
 
   private static boolean isCandidateRow(SamplingParams p, int vocab) {
@@ -179,9 +223,16 @@ final class DeviceSampler {
     return (int) ids[keep - 1];
   }
 
-  private void rejectionPath(NDArray probs, SamplingParams[] params, SplittableRandom[] rngs, boolean[] skip,
-      int[] out, NDArray logits) {
-    int vocab = (int) probs.getShape().get(1);
+  /**
+   * Rejection sampling for the rows that are neither greedy nor top-k candidate rows: up to {@value #ROUNDS} rounds
+   * of one draw per remaining row and the nucleus test of the drawn token, then the host sampler for any row still
+   * rejected.
+   *
+   * @param probs the whole batch's probabilities when the candidate path already made them, else null
+   */
+  private void rejectionPath(NDArray logits, @Nullable NDArray probs, SamplingParams[] params,
+      SplittableRandom[] rngs, boolean[] skip, int[] out) {
+    int vocab = (int) logits.getShape().get(1);
     int b = params.length;
     int[] rows = new int[b];
     int n = 0;
@@ -191,30 +242,49 @@ final class DeviceSampler {
       }
     }
     rows = Arrays.copyOf(rows, n);
-    NDManager m = probs.getManager();
-    NDArray p = n == b ? probs : probs.get(new NDIndex("{}", m.create(toLong(rows))));
+    boolean count = needsCount(params, rows);
+    NDManager m = logits.getManager();
+    NDArray p = null; // (rows, V) probabilities of the rows still drawing
     for (int round = 0; round < ROUNDS && rows.length > 0; round++) {
-      float[] u = new float[rows.length];
+      float[] uniforms = new float[rows.length];
       for (int j = 0; j < rows.length; j++) {
-        u[j] = (float) rngs[rows[j]].nextDouble();
+        uniforms[j] = (float) rngs[rows[j]].nextDouble();
       }
-      NDArray[] dt = inverseCdf(p, m.create(u, new Shape(rows.length, 1)));
-      NDArray drawn = dt[0]; // (n, 1)
-      NDArray total = dt[1]; // (n, 1)
-      NDArray pd = p.gather(drawn, 1); // (n, 1)
-      NDArray above = p.gt(pd);
-      NDArray mass = p.mul(above).sum(new int[] {1}).div(total.squeeze(1));
-      long[] tok = drawn.toLongArray();
-      float[] massAbove = mass.toFloatArray();
-      long[] countAbove = needsCount(params, rows) ? above.sum(new int[] {1}).toLongArray() : null;
+      NDArray u = m.create(uniforms, new Shape(rows.length, 1));
+      Draws d = null;
+      if (p == null) {
+        NDArray source = probs != null ? probs : logits;
+        NDArray sel = n == b ? source : source.get(new NDIndex("{}", m.create(toLong(rows))));
+        if (probs != null) {
+          p = sel;
+        } else {
+          NDArray invT = m.create(inverseTemperatures(params, rows), new Shape(n, 1));
+          if (script != null) {
+            try {
+              NDArray[] r = script.firstDraw(sel, invT, u, count);
+              p = r[0];
+              d = Draws.of(r[1]);
+              scriptedRounds++;
+            } catch (EngineException e) {
+              scriptFailed(e);
+            }
+          }
+          if (p == null) {
+            p = probabilities(sel, invT);
+          }
+        }
+      }
+      if (d == null) {
+        d = draw(p, u, count);
+      }
       int[] again = new int[rows.length];
       int na = 0;
       for (int j = 0; j < rows.length; j++) {
         SamplingParams sp = params[rows[j]];
-        boolean in = (sp.topP() >= 1 || massAbove[j] < sp.topP())
-            && (sp.topK() == 0 || countAbove == null || countAbove[j] < sp.topK());
+        boolean in = (sp.topP() >= 1 || d.mass[j] < sp.topP())
+            && (sp.topK() == 0 || d.count == null || d.count[j] < sp.topK());
         if (in) {
-          out[rows[j]] = (int) tok[j];
+          out[rows[j]] = (int) d.token[j];
           accepted++;
         } else {
           again[na++] = j;
@@ -224,22 +294,74 @@ final class DeviceSampler {
       if (na == rows.length) {
         continue;
       }
-      int[] keep = Arrays.copyOf(again, na);
       long[] keepIdx = new long[na];
       int[] next = new int[na];
       for (int j = 0; j < na; j++) {
-        keepIdx[j] = keep[j];
-        next[j] = rows[keep[j]];
+        keepIdx[j] = again[j];
+        next[j] = rows[again[j]];
       }
       if (na > 0) {
-        NDArray sel = m.create(keepIdx);
-        p = p.get(new NDIndex("{}", sel));
+        p = p.get(new NDIndex("{}", m.create(keepIdx)));
       }
       rows = next;
     }
     for (int i : rows) {
       out[i] = fallback(logits, i, params[i], rngs[i]);
     }
+  }
+
+  /** Per row: the drawn token, the mass of the strictly more probable tokens (over the total), and their count. */
+  record Draws(long[] token, double[] mass, long[] count) {
+    /** From the script's (n, 2 or 3) float64 table. */
+    static Draws of(NDArray table) {
+      int n = (int) table.getShape().get(0);
+      int c = (int) table.getShape().get(1);
+      double[] t = table.toDoubleArray();
+      long[] token = new long[n];
+      double[] mass = new double[n];
+      long[] count = c > 2 ? new long[n] : null;
+      for (int j = 0; j < n; j++) {
+        token[j] = (long) t[j * c];
+        mass[j] = t[j * c + 1];
+        if (count != null) {
+          count[j] = (long) t[j * c + 2];
+        }
+      }
+      return new Draws(token, mass, count);
+    }
+  }
+
+  /** One draw per row of {@code p} with the uniforms {@code u}, and its nucleus test (script, else engine ops). */
+  private Draws draw(NDArray p, NDArray u, boolean count) {
+    if (script != null) {
+      try {
+        Draws d = Draws.of(script.draw(p, u, count));
+        scriptedRounds++;
+        return d;
+      } catch (EngineException e) {
+        scriptFailed(e);
+      }
+    }
+    NDManager owner = p.getManager();
+    try (NDManager tmp = owner.newSubManager()) { // this round's temporaries, freed when it ends
+      p.tempAttach(tmp);
+      u.tempAttach(tmp);
+      NDArray[] dt = inverseCdf(p, u);
+      NDArray drawn = dt[0]; // (n, 1)
+      NDArray pd = p.gather(drawn, 1); // (n, 1)
+      NDArray above = p.gt(pd);
+      float[] mass = p.mul(above).sum(new int[] {1}).div(dt[1].squeeze(1)).toFloatArray();
+      double[] mass64 = new double[mass.length];
+      for (int j = 0; j < mass.length; j++) {
+        mass64[j] = mass[j];
+      }
+      return new Draws(drawn.toLongArray(), mass64, count ? above.sum(new int[] {1}).toLongArray() : null);
+    }
+  }
+
+  private void scriptFailed(EngineException e) {
+    LOG.warn("the scripted sampler failed ({}); this batch samples with engine ops from now on", e.toString());
+    script = null;
   }
 
   /** Vocabulary blocks of the two-level inverse CDF (when the vocabulary is a multiple of it). */

@@ -60,7 +60,7 @@ public record Generator(LlamaModel model, TokenCodec codec, int batchSize) {
     String[] finish = new String[n];
     String[] stopText = new String[n];
     int[] eos = codec.eosIds();
-    DeviceSampler sampler = new DeviceSampler();
+    DeviceSampler sampler = new DeviceSampler(model.generationScript());
     // Rows still in the device batch, mapped to request indices.
     int[] live = new int[n];
     for (int i = 0; i < n; i++) {

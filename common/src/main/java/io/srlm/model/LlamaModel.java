@@ -225,6 +225,14 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
+   * The compiled generation script for {@link DeviceSampler}'s draws (loaded at first use; null when disabled or not
+   * loadable: engine ops). Unlike the scripted forward it also serves models with adapters installed.
+   */
+  DecoderScript generationScript() {
+    return script();
+  }
+
+  /**
    * How generation runs this model's decoder: "TorchScript" (one call per forward, see {@link DecoderScript}) or
    * "engine ops" (disabled with -D{@value DecoderScript#PROPERTY}=false, or not loadable by this libtorch).
    */

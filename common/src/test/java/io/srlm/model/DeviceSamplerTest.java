@@ -1,6 +1,7 @@
 package io.srlm.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -76,37 +77,130 @@ class DeviceSamplerTest {
     assertThat(s.accepted).isPositive();
   }
 
-  /** Draws DRAWS tokens (seeds 0..DRAWS-1, rows in batches of 500) and checks them; returns the path counts. */
-  private static DeviceSampler run(float[] logits, SamplingParams p, int vocab, double critical) {
-    double[] exact = exact(logits, p);
-    int[] drawn = new int[DRAWS];
-    DeviceSampler s = new DeviceSampler();
-    try (NDManager m = NDManager.newBaseManager()) {
-      for (int start = 0; start < DRAWS; start += 500) {
-        int b = Math.min(500, DRAWS - start);
-        try (NDManager step = m.newSubManager()) {
-          float[] rows = new float[b * vocab];
-          for (int i = 0; i < b; i++) {
-            System.arraycopy(logits, 0, rows, i * vocab, vocab);
+  /**
+   * Exact ties with the drawn token are not "more probable" than it: two levels of tied tokens, the upper one
+   * holding less than top_p, so the nucleus is the whole vocabulary and every draw must be accepted at once (a test
+   * that counted ties as above would reject every draw from the lower level and send it to the host).
+   */
+  @Test
+  void exactTiesWithTheDrawnTokenAreNotAboveIt() {
+    float[] logits = new float[4096];
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = i % 4 == 0 ? 1f : 0f; // 1,024 tokens at e / Z (0.475 of the mass), 3,072 at 1 / Z
+    }
+    DeviceSampler s = run(logits, new SamplingParams(1.0, 0.5, 0, 1, List.of()), 4096, CHI2_19);
+    assertThat(s.accepted).isEqualTo(DRAWS);
+    assertThat(s.rejected + s.fallbacks).isZero();
+  }
+
+  /**
+   * The script's draws are the engine ops' draws: the same token for the same probabilities and uniform (both run
+   * the same inverse-CDF ops), and the same mass of the tokens above it up to float32 rounding, on random rows of a
+   * vocabulary with two-level blocks (32,000) and one without (1,000).
+   */
+  @Test
+  void scriptedDrawsMatchTheEngineOps() {
+    try (NDManager m = NDManager.newBaseManager(); DecoderScript script = DecoderScript.load(m)) {
+      assertThat(script).isNotNull();
+      for (int vocab : new int[] {32000, 1000}) {
+        int n = 64;
+        NDArray probs = m.create(logits(n * vocab, 1.5, vocab)).reshape(n, vocab).softmax(-1);
+        float[] u = new float[n];
+        Random r = new Random(vocab);
+        for (int i = 0; i < n; i++) {
+          u[i] = r.nextFloat();
+        }
+        NDArray uniforms = m.create(u, new Shape(n, 1));
+        double[] table = script.draw(probs, uniforms, true).toDoubleArray();
+        NDArray[] engine = DeviceSampler.inverseCdf(probs, uniforms);
+        long[] drawn = engine[0].toLongArray();
+        float[] p = probs.toFloatArray();
+        for (int i = 0; i < n; i++) {
+          assertThat((long) table[3 * i]).as("row %d of %d", i, vocab).isEqualTo(drawn[i]);
+          float pd = p[i * vocab + (int) drawn[i]];
+          double above = 0;
+          int count = 0;
+          for (int t = 0; t < vocab; t++) {
+            if (p[i * vocab + t] > pd) {
+              above += p[i * vocab + t];
+              count++;
+            }
           }
-          NDArray l = step.create(rows, new Shape(b, vocab));
-          SamplingParams[] ps = new SamplingParams[b];
-          SplittableRandom[] rngs = new SplittableRandom[b];
-          for (int i = 0; i < b; i++) {
-            ps[i] = p;
-            rngs[i] = new SplittableRandom(start + i);
-          }
-          int[] got = s.pick(l, ps, rngs, null);
-          System.arraycopy(got, 0, drawn, start, b);
+          assertThat(table[3 * i + 1]).isCloseTo(above, within(1e-5));
+          assertThat((long) table[3 * i + 2]).isEqualTo(count);
         }
       }
+    }
+  }
+
+  /** A script without the sampler's methods (a libtorch that cannot run them): the sampler warns and uses engine ops. */
+  @Test
+  void aScriptThatCannotDrawFallsBackToEngineOps() throws Exception {
+    float[] logits = logits(4000, 0.5, 2);
+    SamplingParams p = new SamplingParams(0.7, 0.9, 0, 1, List.of());
+    try (NDManager m = NDManager.newBaseManager();
+        DecoderScript broken = DecoderScript.compile(m, "class SrlmDecoder(Module):\n  __parameters__ = []\n"
+            + "  __buffers__ = []\n  training : bool\n  def forward(self: __torch__.SrlmDecoder, x: Tensor) -> Tensor:\n"
+            + "    return x\n")) {
+      DeviceSampler withBroken = new DeviceSampler(broken);
+      int[] got = draw(m, withBroken, logits, p, 4000);
+      int[] engine = draw(m, new DeviceSampler(), logits, p, 4000);
+      assertThat(got).isEqualTo(engine);
+      assertThat(withBroken.scriptedRounds).isZero();
+    }
+  }
+
+  /**
+   * Draws DRAWS tokens (seeds 0..DRAWS-1, rows in batches of 500) with the generation script's rounds and with
+   * engine ops, checks that both drew the same tokens by the same paths, and checks the tokens against the exact
+   * distribution; returns the scripted sampler (its path counts).
+   */
+  private static DeviceSampler run(float[] logits, SamplingParams p, int vocab, double critical) {
+    double[] exact = exact(logits, p);
+    DeviceSampler engine = new DeviceSampler();
+    int[] drawn;
+    DeviceSampler scripted;
+    try (NDManager m = NDManager.newBaseManager(); DecoderScript script = DecoderScript.load(m)) {
+      assertThat(script).as("the generation script loads").isNotNull();
+      scripted = new DeviceSampler(script);
+      drawn = draw(m, scripted, logits, p, vocab);
+      assertThat(draw(m, engine, logits, p, vocab)).as("engine ops draw the same tokens").isEqualTo(drawn);
+    }
+    assertThat(new long[] {scripted.greedy, scripted.candidates, scripted.accepted, scripted.rejected,
+        scripted.fallbacks})
+        .isEqualTo(new long[] {engine.greedy, engine.candidates, engine.accepted, engine.rejected, engine.fallbacks});
+    if (scripted.accepted + scripted.rejected > 0) {
+      assertThat(scripted.scriptedRounds).as("rounds run by the script").isPositive();
     }
     for (int t : drawn) {
       assertThat(exact[t]).as("token %d is outside the nucleus", t).isPositive();
     }
     int bins = critical == CHI2_9 ? 10 : 20;
     assertThat(chiSquare(drawn, exact, bins)).isLessThan(critical);
-    return s;
+    return scripted;
+  }
+
+  private static int[] draw(NDManager m, DeviceSampler s, float[] logits, SamplingParams p, int vocab) {
+    int[] drawn = new int[DRAWS];
+    for (int start = 0; start < DRAWS; start += 500) {
+      int b = Math.min(500, DRAWS - start);
+      try (NDManager step = m.newSubManager()) {
+        float[] rows = new float[b * vocab];
+        for (int i = 0; i < b; i++) {
+          System.arraycopy(logits, 0, rows, i * vocab, vocab);
+        }
+        NDArray l = step.create(rows, new Shape(b, vocab));
+        SamplingParams[] ps = new SamplingParams[b];
+        SplittableRandom[] rngs = new SplittableRandom[b];
+        for (int i = 0; i < b; i++) {
+          ps[i] = p;
+          rngs[i] = new SplittableRandom(start + i);
+        }
+        int[] got = s.pick(l, ps, rngs, null);
+        System.arraycopy(got, 0, drawn, start, b);
+      }
+    }
+    return drawn;
   }
 
   /**
