@@ -13,6 +13,7 @@ import io.srlm.util.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +52,16 @@ public final class EngineBench {
    * @param tinyModel an existing model directory to use as "tiny" (null: create the built-in tiny model)
    * @param device cpu, cuda[:N] or auto (engine.device semantics)
    * @param dtype f32, f16 or auto (f16 on CUDA, f32 on the CPU)
+   * @param decoderRounds alternating rounds of scripted vs engine-op greedy decode (0 = skip)
+   * @param peerCommand a peer decoder run once per decoder round (null = none)
+   * @param samplingRounds alternating rounds of sampled vs greedy decode (0 = skip)
    */
   public record Options(int threads, List<Integer> batchSizes, int newTokens, int promptTokens, int scoreTokens,
       int longTokens, int matmulSize, List<String> models, int warmup, int reps, boolean compareThreads,
-      double peakGflopsPerCore, Path tinyModel, String device, String dtype, int decoderRounds, String peerCommand) {
+      double peakGflopsPerCore, Path tinyModel, String device, String dtype, int decoderRounds, String peerCommand,
+      int samplingRounds) {
     public Options {
+      check(samplingRounds >= 0, "--sampling-rounds", "must be 0 (skip) or more", samplingRounds);
       check(decoderRounds >= 0, "--decoder-rounds", "must be 0 (skip) or more", decoderRounds);
       check(peerCommand == null || decoderRounds > 0, "--peer-cmd", "runs once per --decoder-rounds round: give "
           + "--decoder-rounds N too", peerCommand);
@@ -186,6 +192,9 @@ public final class EngineBench {
       gen.note("peak / after MiB: " + PeakMemory.describe(loaded.values().iterator().next().model().manager()
           .getDevice()));
 
+      if (o.samplingRounds() > 0) {
+        samplingAb(report, loaded.values(), o);
+      }
       if (o.decoderRounds() > 0) {
         decoderAb(report, loaded.values(), o);
       }
@@ -395,6 +404,36 @@ public final class EngineBench {
       ab.note("peer = `" + o.peerCommand() + "` run once per round right after the two decodes (bash -c; its "
           + "last \"tok/s\" figure), e.g. llama2.c's run.c on the same shape built outside the repository");
     }
+  }
+
+  /**
+   * Sampled (T=0.7, top-p 0.9) against greedy decode, in this process, in alternating rounds: the table above
+   * measures the two once each, minutes apart, and on a machine whose speed drifts the per-round ratio is the
+   * figure to read.
+   */
+  private static void samplingAb(BenchReport report, java.util.Collection<BenchModels.Loaded> models, Options o) {
+    BenchReport.Section ab = report.section("sampled vs greedy decode (alternating rounds)", "model", "batch",
+        "round", "sampled tok/s", "greedy tok/s", "sampled/greedy");
+    for (BenchModels.Loaded m : models) {
+      for (int b : o.batchSizes()) {
+        List<Double> ratios = new ArrayList<>();
+        List<Double> sampledRates = new ArrayList<>();
+        List<Double> greedyRates = new ArrayList<>();
+        for (int r = 1; r <= o.samplingRounds(); r++) {
+          Decode s = decode(m, b, o.promptTokens(), o.newTokens(), false, o.warmup(), o.reps());
+          Decode g = decode(m, b, o.promptTokens(), o.newTokens(), true, o.warmup(), o.reps());
+          sampledRates.add(s.tokPerSec());
+          greedyRates.add(g.tokPerSec());
+          ratios.add(s.tokPerSec() / g.tokPerSec());
+          ab.row(m.name(), b, r, s.tokPerSec(), g.tokPerSec(), s.tokPerSec() / g.tokPerSec());
+        }
+        ab.row(m.name(), b, "median", median(sampledRates), median(greedyRates), median(ratios));
+        ab.row(m.name(), b, "min / max", "", "", String.format("%.2f / %.2f", Collections.min(ratios),
+            Collections.max(ratios)));
+      }
+    }
+    ab.note("each round: sampled decode, then greedy, each the generation table's measurement (median of --reps "
+        + "after --warmup); sampled/greedy = the two decode tok/s of the round");
   }
 
   private static double median(List<Double> values) {

@@ -230,13 +230,17 @@ final class BenchVerb implements Callable<Integer> {
         + "table adds its rate and the TorchScript / peer ratio")
     String peerCommand;
 
+    @Option(names = "--sampling-rounds", defaultValue = "0", paramLabel = "N", description = "Also time sampled "
+        + "(T=0.7, top-p 0.9) against greedy decode, alternating N rounds in this process (0 = skip)")
+    int samplingRounds;
+
     @picocli.CommandLine.Mixin
     Placement placement;
 
     EngineBench.Options engineOptions() {
       return new EngineBench.Options(threads, batchSizes, newTokens, promptTokens, scoreTokens, longTokens,
           matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model, placement.device, placement.dtype,
-          decoderRounds, peerCommand);
+          decoderRounds, peerCommand, samplingRounds);
     }
 
     @Override

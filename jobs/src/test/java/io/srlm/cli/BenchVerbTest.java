@@ -41,8 +41,9 @@ class BenchVerbTest {
   void engineOptions() {
     var e = (BenchVerb.Engine) parse("bench", "engine", "-p", "local,tiny", "--models", "tiny,d512",
         "--batch-sizes", "1,8", "--new-tokens", "16", "--threads", "2", "--no-thread-compare", "--format",
-        "markdown", "--out", "bench-out");
+        "markdown", "--out", "bench-out", "--sampling-rounds", "5");
     var o = e.engineOptions();
+    assertThat(o.samplingRounds()).isEqualTo(5);
     assertThat(o.models()).containsExactly("tiny", "d512");
     assertThat(o.batchSizes()).containsExactly(1, 8);
     assertThat(o.newTokens()).isEqualTo(16);
@@ -55,6 +56,7 @@ class BenchVerbTest {
     var d = (BenchVerb.Engine) parse("bench", "engine");
     assertThat(d.engineOptions().models()).containsExactly("tiny", "20m");
     assertThat(d.engineOptions().batchSizes()).containsExactly(1, 8, 32);
+    assertThat(d.engineOptions().samplingRounds()).isZero();
     assertThat(d.format).isEqualTo(BenchVerb.Format.text);
     assertThat(d.out).isNull();
   }
