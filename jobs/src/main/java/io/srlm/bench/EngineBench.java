@@ -184,8 +184,9 @@ public final class EngineBench {
           + "shared and wall-clock rates understate the engine; tok/CPU-s = decoded tokens per CPU-second (at one "
           + "thread, close to the idle-machine rate); % ceiling (CPU) = model GFLOP per CPU-second over the "
           + "ceiling's GFLOP/CPU-s, the ratio that survives a shared machine");
-      samp.note("sampled/greedy = decode tok/s sampled over greedy at the same batch, measured back to back (on a "
-          + "shared machine the CPU-time ratio is the steadier one); us/token = 1/(sampled decode rate) - "
+      samp.note("sampled/greedy = decode tok/s sampled over greedy at the same batch, measured once each, back to "
+          + "back (a machine whose speed drifts moves this figure more than the sampler does: --sampling-rounds N "
+          + "pairs them N times; the CPU-time ratio can read low where page faults are accounted oddly); us/token = 1/(sampled decode rate) - "
           + "1/(greedy decode rate): what picking by temperature/top-p costs over argmax, per row per step (random "
           + "weights give near-uniform distributions, whose nucleus is most of the vocabulary: the worst case for "
           + "top-p)");
