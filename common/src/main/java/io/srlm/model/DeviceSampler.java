@@ -44,6 +44,7 @@ final class DeviceSampler {
   static final int MAX_CANDIDATES = 256;
   static final int ROUNDS = 4;
   private static final Logger LOG = LoggerFactory.getLogger(DeviceSampler.class);
+  private static volatile boolean warned;
 
   /** How often each path ran (for tests and the bench). */
   long greedy;
@@ -360,7 +361,13 @@ final class DeviceSampler {
   }
 
   private void scriptFailed(EngineException e) {
-    LOG.warn("the scripted sampler failed ({}); this batch samples with engine ops from now on", e.toString());
+    if (!warned) { // once per JVM: an executor runs many batches
+      warned = true;
+      LOG.warn("the scripted sampler failed ({}); batches where it fails sample with engine ops (same draws, "
+          + "slower)", e.toString());
+    } else {
+      LOG.debug("the scripted sampler failed again ({}); this batch samples with engine ops", e.toString());
+    }
     script = null;
   }
 
