@@ -123,14 +123,8 @@ final class DecoderScript implements AutoCloseable {
    */
   NDArray[] firstDraw(NDArray logits, NDArray invT, NDArray u, boolean count) {
     PtNDManager caller = (PtNDManager) logits.getManager();
-    IValue[] args = {IValue.from(pt(logits)), IValue.from(pt(invT)), IValue.from(pt(u)), IValue.from(count)};
-    try (IValue out = IValueUtils.runMethod(module, "first_draw", args)) {
-      return out.toTensorArray(caller);
-    } finally {
-      for (IValue v : args) {
-        v.close();
-      }
-    }
+    return call("first_draw", out -> out.toTensorArray(caller), IValue.from(pt(logits)), IValue.from(pt(invT)),
+        IValue.from(pt(u)), IValue.from(count));
   }
 
   /**
@@ -144,9 +138,13 @@ final class DecoderScript implements AutoCloseable {
    */
   NDArray draw(NDArray p, NDArray u, boolean count) {
     PtNDManager caller = (PtNDManager) p.getManager();
-    IValue[] args = {IValue.from(pt(p)), IValue.from(pt(u)), IValue.from(count)};
-    try (IValue out = IValueUtils.runMethod(module, "draw", args)) {
-      return out.toTensor(caller);
+    return call("draw", out -> out.toTensor(caller), IValue.from(pt(p)), IValue.from(pt(u)), IValue.from(count));
+  }
+
+  /** Runs one method of the module and converts its result; the arguments and the result are closed here. */
+  private <T> T call(String method, java.util.function.Function<IValue, T> result, IValue... args) {
+    try (IValue out = IValueUtils.runMethod(module, method, args)) {
+      return result.apply(out);
     } finally {
       for (IValue v : args) {
         v.close();

@@ -52,7 +52,8 @@ final class DeviceSampler {
   long accepted;
   long rejected;
   long fallbacks;
-  /** Rejection rounds the generation script ran. */
+  /** Rejection rounds run, and how many of them the generation script ran. */
+  long rounds;
   long scriptedRounds;
 
   /** The scripted draws (see {@link DecoderScript#firstDraw}), or null for engine ops. */
@@ -245,37 +246,24 @@ final class DeviceSampler {
     rows = Arrays.copyOf(rows, n);
     boolean count = needsCount(params, rows);
     NDManager m = logits.getManager();
-    NDArray p = null; // (rows, V) probabilities of the rows still drawing
+    // The rows' probabilities: the candidate path's when it made them, else the first round makes them.
+    NDArray source = probs != null ? probs : logits;
+    NDArray sel = n == b ? source : source.get(new NDIndex("{}", m.create(toLong(rows))));
+    NDArray p = probs != null ? sel : null; // (rows still drawing, V)
     for (int round = 0; round < ROUNDS && rows.length > 0; round++) {
       float[] uniforms = new float[rows.length];
       for (int j = 0; j < rows.length; j++) {
         uniforms[j] = (float) rngs[rows[j]].nextDouble();
       }
       NDArray u = m.create(uniforms, new Shape(rows.length, 1));
-      Draws d = null;
+      rounds++;
+      Draws d;
       if (p == null) {
-        NDArray source = probs != null ? probs : logits;
-        NDArray sel = n == b ? source : source.get(new NDIndex("{}", m.create(toLong(rows))));
-        if (probs != null) {
-          p = sel;
-        } else {
-          NDArray invT = m.create(inverseTemperatures(params, rows), new Shape(n, 1));
-          if (script != null) {
-            try {
-              NDArray[] r = script.firstDraw(sel, invT, u, count);
-              p = r[0];
-              d = Draws.of(r[1]);
-              scriptedRounds++;
-            } catch (EngineException e) {
-              scriptFailed(e);
-            }
-          }
-          if (p == null) {
-            p = probabilities(sel, invT);
-          }
-        }
-      }
-      if (d == null) {
+        NDArray invT = m.create(inverseTemperatures(params, rows), new Shape(n, 1));
+        NDArray[] scripted = scriptedFirstDraw(sel, invT, u, count);
+        p = scripted != null ? scripted[0] : probabilities(sel, invT);
+        d = scripted != null ? Draws.read(scripted[1]) : draw(p, u, count);
+      } else {
         d = draw(p, u, count);
       }
       int[] again = new int[rows.length];
@@ -313,30 +301,46 @@ final class DeviceSampler {
 
   /** Per row: the drawn token, the mass of the strictly more probable tokens (over the total), and their count. */
   record Draws(long[] token, double[] mass, long[] count) {
-    /** From the script's (n, 2 or 3) float64 table. */
-    static Draws of(NDArray table) {
-      int n = (int) table.getShape().get(0);
-      int c = (int) table.getShape().get(1);
-      double[] t = table.toDoubleArray();
-      long[] token = new long[n];
-      double[] mass = new double[n];
-      long[] count = c > 2 ? new long[n] : null;
-      for (int j = 0; j < n; j++) {
-        token[j] = (long) t[j * c];
-        mass[j] = t[j * c + 1];
-        if (count != null) {
-          count[j] = (long) t[j * c + 2];
+    /** From the script's (n, 2 or 3) float64 table, which is closed once read. */
+    static Draws read(NDArray table) {
+      try (table) {
+        int n = (int) table.getShape().get(0);
+        int c = (int) table.getShape().get(1);
+        double[] t = table.toDoubleArray();
+        long[] token = new long[n];
+        double[] mass = new double[n];
+        long[] count = c > 2 ? new long[n] : null;
+        for (int j = 0; j < n; j++) {
+          token[j] = (long) t[j * c];
+          mass[j] = t[j * c + 1];
+          if (count != null) {
+            count[j] = (long) t[j * c + 2];
+          }
         }
+        return new Draws(token, mass, count);
       }
-      return new Draws(token, mass, count);
     }
+  }
+
+  /** The script's first round ({probabilities, table}), or null without a script or when it fails. */
+  private NDArray[] scriptedFirstDraw(NDArray logits, NDArray invT, NDArray u, boolean count) {
+    if (script != null) {
+      try {
+        NDArray[] r = script.firstDraw(logits, invT, u, count);
+        scriptedRounds++;
+        return r;
+      } catch (EngineException e) {
+        scriptFailed(e);
+      }
+    }
+    return null;
   }
 
   /** One draw per row of {@code p} with the uniforms {@code u}, and its nucleus test (script, else engine ops). */
   private Draws draw(NDArray p, NDArray u, boolean count) {
     if (script != null) {
       try {
-        Draws d = Draws.of(script.draw(p, u, count));
+        Draws d = Draws.read(script.draw(p, u, count));
         scriptedRounds++;
         return d;
       } catch (EngineException e) {

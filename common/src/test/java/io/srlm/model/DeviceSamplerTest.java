@@ -169,9 +169,9 @@ class DeviceSamplerTest {
     assertThat(new long[] {scripted.greedy, scripted.candidates, scripted.accepted, scripted.rejected,
         scripted.fallbacks})
         .isEqualTo(new long[] {engine.greedy, engine.candidates, engine.accepted, engine.rejected, engine.fallbacks});
-    if (scripted.accepted + scripted.rejected > 0) {
-      assertThat(scripted.scriptedRounds).as("rounds run by the script").isPositive();
-    }
+    assertThat(scripted.scriptedRounds).as("every rejection round ran in the script").isEqualTo(scripted.rounds);
+    assertThat(scripted.rounds).isEqualTo(engine.rounds);
+    assertThat(engine.scriptedRounds).isZero();
     for (int t : drawn) {
       assertThat(exact[t]).as("token %d is outside the nucleus", t).isPositive();
     }
