@@ -13,8 +13,9 @@
 #   c models      srlm's tiny model; random stories15M- and TinyLlama-1.1B-shaped Llama dirs with its tokenizer and
 #                 HF transformers' fp32 reference rows (hf_models.py)
 #   s sampling    issue 15's table: `srlm bench engine --model DIR --device cuda --dtype f16` (batch 1 and 32, 128 new
-#                 tokens, T=0.7/top-p 0.9 and greedy; peak memory at 32 x 256) vs HF transformers' generate() on the
-#                 same dirs (hf_generate_bench.py); sampling.md (sampling_table.py)
+#                 tokens, T=0.7/top-p 0.9 and greedy; peak memory at 32 x 256, the default separate projections
+#                 and joined ones) vs HF transformers' generate() on the same dirs (hf_generate_bench.py); sampling.md
+#                 (sampling_table.py)
 #   f dpo         DPO seconds per step: `srlm bench train --model DIR` (stories15M shape) vs PyTorch on the same
 #                 weights (torch_dpo_ref.py)
 #   d parity      `srlm generate --temperature 0` and `srlm score` on cuda in f32 vs HF's rows (compare.py parity)
@@ -184,9 +185,9 @@ phase_sampling() {
     box 200 srlm bench engine "${src[@]}" --device "$DEV" --dtype "$S_DTYPE" --batch-sizes 1,32 --new-tokens "$S_NEW" \
       --prompt-tokens 16 --long-tokens 0 --no-thread-compare --matmul-size 2048 --reps 3 --format markdown \
       --out "$OUT/bench-$m" > "$OUT/bench-$m.log" 2>&1 && ok=$((ok + 1))
-    box 120 srlm bench engine "${src[@]}" --device "$DEV" --dtype "$S_DTYPE" --batch-sizes 32 --new-tokens "$S_MEM_NEW" \
-      --prompt-tokens 16 --long-tokens 0 --no-thread-compare --matmul-size 256 --reps 1 --warmup 1 --format markdown \
-      --out "$OUT/bench-mem-$m" > "$OUT/bench-mem-$m.log" 2>&1
+    box 200 srlm bench engine "${src[@]}" --device "$DEV" --dtype "$S_DTYPE" --batch-sizes 32 --new-tokens "$S_MEM_NEW" \
+      --prompt-tokens 16 --long-tokens 0 --no-thread-compare --matmul-size 256 --reps 1 --warmup 1 \
+      --projection-rounds 1 --format markdown --out "$OUT/bench-mem-$m" > "$OUT/bench-mem-$m.log" 2>&1
     if ((TORCH)) && [[ -d $W/$m ]]; then
       local hfx=()
       ((REHEARSE)) && hfx=(--dtype float32)

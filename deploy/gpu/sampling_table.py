@@ -3,7 +3,8 @@
 
 usage: sampling_table.py OUT MODEL [MODEL ...]
 Reads OUT/bench-MODEL/engine.json (srlm bench engine, batch sizes incl. 32), OUT/bench-mem-MODEL/engine.json (the
-same at batch 32 x 256 new tokens) and OUT/hf-gen-MODEL.json (hf_generate_bench.py); prints a markdown table.
+same at batch 32 x 256 new tokens, with --projection-rounds: greedy decode with joined and separate projections) and
+OUT/hf-gen-MODEL.json (hf_generate_bench.py); prints two markdown tables.
 """
 import json
 import os
@@ -57,3 +58,20 @@ for m in sys.argv[2:]:
               f"| {fmt(after if at32 else None)} | {fmt(hf.get('max_allocated_mib') if at32 else None)} "
               f"| {fmt(hf.get('device_used_mib') if at32 else None)} "
               f"| {fmt(ratio(peak, hf.get('max_allocated_mib')) if at32 else None, '.2f')} |")
+
+print()
+print("Projections in generation at batch 32 x the memory run's new tokens, greedy (srlm bench engine "
+      "--projection-rounds 1; the model's default on this device is in bench-mem-MODEL/engine.md):")
+print()
+print("| model | joined tok/s | separate tok/s | separate/joined | joined peak MiB | separate peak MiB "
+      "| HF max allocated MiB | separate peak / HF allocated |")
+print("| " + " | ".join(["---"] * 8) + " |")
+for m in sys.argv[2:]:
+    mem = load(os.path.join(out, f"bench-mem-{m}", "engine.json"))
+    hf = load(os.path.join(out, f"hf-gen-{m}.json")) or {}
+    rows = [r for r in section(mem, "projections") if r.get("round") == 1] if mem else []
+    for r in rows:
+        print(f"| {m} | {fmt(r.get('joined tok/s'))} | {fmt(r.get('separate tok/s'))} "
+              f"| {fmt(r.get('separate/joined'), '.2f')} | {fmt(r.get('joined peak MiB'))} "
+              f"| {fmt(r.get('separate peak MiB'))} | {fmt(hf.get('max_allocated_mib'))} "
+              f"| {fmt(ratio(r.get('separate peak MiB'), hf.get('max_allocated_mib')), '.2f')} |")

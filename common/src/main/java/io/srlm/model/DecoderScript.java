@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The decoder forward of generation (joined projections, no adapters, KV cache) as one TorchScript call: the
- * ~45 engine ops of a layer then run inside libtorch's interpreter (about 0.85 us per op on the 2-core VM) instead
- * of one JNI round trip and one Java array object each (about 2.8 us), which is most of what a batch-1 decode step
- * spends outside the matmuls. The script ({@code decoder.ts.py} beside this class) is the same op sequence as
- * {@link LlamaModel}'s forward, with the same kernels, so both give the same numbers (tested bit for bit).
+ * The decoder forward of generation (the call's joined or separate projections, no adapters, KV cache) as one
+ * TorchScript call: the ~45 engine ops of a layer then run inside libtorch's interpreter (about 0.85 us per op on
+ * the 2-core VM) instead of one JNI round trip and one Java array object each (about 2.8 us), which is most of what
+ * a batch-1 decode step spends outside the matmuls. The script ({@code decoder.ts.py} beside this class) is the
+ * same op sequence as {@link LlamaModel}'s forward, with the same kernels, so both give the same numbers (tested
+ * bit for bit).
  *
  * <p>The module holds code only: it is written into a TorchScript archive in memory (code, an empty constants
  * table and a pickled module object with no parameters) and compiled by libtorch when loaded. Weights, caches and
@@ -76,9 +77,12 @@ final class DecoderScript implements AutoCloseable {
   /**
    * One forward (see {@link LlamaModel#forward}) writing keys and values at [cached, cached + T) of the caches.
    *
-   * @param weights embed; per layer input norm, qkv, o, post-attention norm, gate_up, down; final norm
-   * @param biases per layer qkv, o, gate_up, down (any array where the layer has none); empty without biases
-   * @param dims layers, heads, kv heads, head dim, ffn, and 0/1 for qkv, o and mlp biases and for a mask
+   * @param weights embed; per layer input norm, qkv (or q, k, v), o, post-attention norm, gate_up (or gate, up),
+   *     down; final norm
+   * @param biases per layer qkv (or q, k, v), o, gate_up (or gate, up), down (any array where the layer has none);
+   *     empty without biases
+   * @param dims layers, heads, kv heads, head dim, ffn, and 0/1 for qkv, o and mlp biases, for a mask and for
+   *     joined projections
    * @param positions (B, T) int64 positions (rows of the RoPE tables)
    * @param mask additive (B, 1, 1, T, S) mask or null
    * @param constants the RoPE cos and sin tables, the rotate-half matrix, and the 0-d eps, -0.5 and 1/sqrt(hd)

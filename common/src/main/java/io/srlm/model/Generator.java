@@ -74,7 +74,7 @@ public record Generator(LlamaModel model, TokenCodec codec, int batchSize) {
     }
     Integer window = model.arch().slidingWindow();
     try (NDManager gen = model.manager().newSubManager();
-        KvCache cache = new KvCache(gen, model.arch().numLayers(), width + maxNew, model.joinProjections(gen))) {
+        KvCache cache = new KvCache(gen, model.arch().numLayers(), width + maxNew, model.generationProjections(gen))) {
       // The padding part of every decode step's mask, built once: (B, 1, 1, 1, capacity), sliced per step.
       NDArray padMask;
       try (NDManager tmp = gen.newSubManager()) {

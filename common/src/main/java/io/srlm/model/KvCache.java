@@ -19,15 +19,15 @@ final class KvCache implements AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
   private final long[] lengths;
-  private final Fused joined;
+  private final Projections projections;
 
   /**
    * @param capacity the most positions the cache will hold (prompt width + new tokens)
-   * @param joined joined projections the forwards of this call may use, or null
+   * @param projections the projections the forwards of this call use (joined copies or the model's own)
    */
-  KvCache(NDManager parent, int layers, long capacity, Fused joined) {
+  KvCache(NDManager parent, int layers, long capacity, Projections projections) {
     this.manager = parent.newSubManager();
-    this.joined = joined;
+    this.projections = projections;
     this.capacity = capacity;
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
@@ -103,8 +103,8 @@ final class KvCache implements AutoCloseable {
     }
   }
 
-  Fused joined() {
-    return joined;
+  Projections projections() {
+    return projections;
   }
 
   long length() {

@@ -52,6 +52,9 @@ public final class LlamaModel implements AutoCloseable {
   private Adapters adapters;
   private DecoderScript script;
   private boolean scriptLoaded;
+  private Boolean joinChoice;
+  /** System property: whether generation joins the projections (true) or not (false, the default). */
+  public static final String JOIN_PROPERTY = "srlm.decoder.join";
 
   /**
    * @param weights HF-named tensors already attached to {@code manager}, in {@code dtype}
@@ -91,9 +94,37 @@ public final class LlamaModel implements AutoCloseable {
     return ropeLength;
   }
 
-  /** Joined q/k/v and gate/up copies of the current weights, in {@code m} (for one generate() call). */
-  Fused joinProjections(NDManager m) {
-    return Fused.join(arch, m, weights);
+  /**
+   * The projections of one generate() call: joined q/k/v and gate/up copies of the current weights in {@code m}
+   * when {@link #joinsProjections()}, else the model's own matrices (no copy).
+   */
+  Projections generationProjections(NDManager m) {
+    return joinsProjections() ? Projections.join(arch, m, weights) : Projections.separate();
+  }
+
+  /**
+   * Whether generate() calls join q/k/v and gate/up into one matrix each: one matmul where the HF layout needs three
+   * and two, for a copy of ~70% of the weights while the call runs. Off by default, so that a call's peak is the
+   * weights, the KV cache and one step (on a GPU the copy would be half again the weights' memory); since the
+   * decoder runs as one TorchScript call per step, joining saves little time (CPU, stories15M shape, 1 thread: 2% at
+   * batch 1, none at batch 32; docs/performance.md). -D{@value #JOIN_PROPERTY}=true turns it on for models that
+   * have not chosen; the same tokens come out either way.
+   */
+  public synchronized boolean joinsProjections() {
+    if (joinChoice != null) {
+      return joinChoice;
+    }
+    String v = System.getProperty(JOIN_PROPERTY, "false").trim().toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("system property " + JOIN_PROPERTY + " = '" + v + "' is not true or false "
+          + "(true: join q/k/v and gate/up for generation, a copy of ~70% of the weights per call; default false)");
+    }
+    return v.equals("true");
+  }
+
+  /** Joins (true) or keeps separate (false) the projections of later generate() calls; null: the default. */
+  public synchronized void joinProjections(@Nullable Boolean on) {
+    joinChoice = on;
   }
 
   /** HF-named weights (read-only view; the arrays are live). */
@@ -124,14 +155,14 @@ public final class LlamaModel implements AutoCloseable {
   public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache, boolean training) {
     long b = ids.getShape().get(0);
     long t = ids.getShape().get(1);
-    // Joined projections (a generate() call's copy, carried by its cache) when no weight takes gradients.
-    Fused fused = cache == null || training || w("model.layers.0.self_attn.q_proj.weight").hasGradient() ? null
-        : cache.joined();
-    if (fused != null && adapters == null) {
+    // A generate() call's projections (carried by its cache) when no weight takes gradients.
+    Projections gen = cache == null || training || w("model.layers.0.self_attn.q_proj.weight").hasGradient() ? null
+        : cache.projections();
+    if (gen != null && adapters == null) {
       DecoderScript s = script();
       if (s != null) {
         try {
-          return scripted(s, ids, positions, mask, cache, fused);
+          return scripted(s, ids, positions, mask, cache, gen);
         } catch (ai.djl.engine.EngineException e) {
           // The script loaded but cannot run here (e.g. an op this libtorch lacks): engine ops from now on. The
           // cache was not advanced, so the engine-op forward below writes the same positions again.
@@ -139,6 +170,7 @@ public final class LlamaModel implements AutoCloseable {
         }
       }
     }
+    Projections fused = gen != null && gen.joined() ? gen : null; // else the separate HF-named matrices
     NDArrayEx ex = ids.getNDArrayInternal();
     // Hidden states as (B*T, D) rows between the attention blocks: every projection is then a 2-D product, which
     // libtorch runs as one GEMM call (a 3-D input goes through matmul's folding: 20-40 us more per call at batch 1).
@@ -177,29 +209,54 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * The same forward as one TorchScript call (see {@link DecoderScript}): the joined projections, no adapters, the
-   * cache's preallocated buffers written in place.
+   * The same forward as one TorchScript call (see {@link DecoderScript}): the call's projections (joined copies or
+   * the separate matrices), no adapters, the cache's preallocated buffers written in place.
    */
   private NDArray scripted(DecoderScript s, NDArray ids, NDArray positions, NDArray mask, KvCache cache,
-      Fused fused) {
+      Projections gen) {
     int layers = arch.numLayers();
+    boolean joined = gen.joined();
     boolean anyBias = arch.qkvBias() || arch.oBias() || arch.mlpBias();
-    List<NDArray> ws = new ArrayList<>(2 + 6 * layers);
-    List<NDArray> bs = new ArrayList<>(anyBias ? 4 * layers : 0);
+    List<NDArray> ws = new ArrayList<>(2 + (joined ? 6 : 9) * layers);
+    List<NDArray> bs = new ArrayList<>(anyBias ? (joined ? 4 : 7) * layers : 0);
     ws.add(w("model.embed_tokens.weight"));
     for (int l = 0; l < layers; l++) {
       String p = "model.layers." + l + ".";
+      String a = p + "self_attn.";
+      String m = p + "mlp.";
       ws.add(w(p + "input_layernorm.weight"));
-      ws.add(fused.qkv(l));
-      ws.add(w(p + "self_attn.o_proj.weight"));
+      if (joined) {
+        ws.add(gen.qkv(l));
+      } else {
+        ws.add(w(a + "q_proj.weight"));
+        ws.add(w(a + "k_proj.weight"));
+        ws.add(w(a + "v_proj.weight"));
+      }
+      ws.add(w(a + "o_proj.weight"));
       ws.add(w(p + "post_attention_layernorm.weight"));
-      ws.add(fused.gateUp(l));
-      ws.add(w(p + "mlp.down_proj.weight"));
+      if (joined) {
+        ws.add(gen.gateUp(l));
+      } else {
+        ws.add(w(m + "gate_proj.weight"));
+        ws.add(w(m + "up_proj.weight"));
+      }
+      ws.add(w(m + "down_proj.weight"));
       if (anyBias) { // placeholders (never read) where a kind of bias is absent
-        bs.add(arch.qkvBias() ? fused.qkvBias(l) : eps);
-        bs.add(arch.oBias() ? w(p + "self_attn.o_proj.bias") : eps);
-        bs.add(arch.mlpBias() ? fused.gateUpBias(l) : eps);
-        bs.add(arch.mlpBias() ? w(p + "mlp.down_proj.bias") : eps);
+        if (joined) {
+          bs.add(arch.qkvBias() ? gen.qkvBias(l) : eps);
+        } else {
+          for (String q : new String[] {"q_proj", "k_proj", "v_proj"}) {
+            bs.add(arch.qkvBias() ? w(a + q + ".bias") : eps);
+          }
+        }
+        bs.add(arch.oBias() ? w(a + "o_proj.bias") : eps);
+        if (joined) {
+          bs.add(arch.mlpBias() ? gen.gateUpBias(l) : eps);
+        } else {
+          bs.add(arch.mlpBias() ? w(m + "gate_proj.bias") : eps);
+          bs.add(arch.mlpBias() ? w(m + "up_proj.bias") : eps);
+        }
+        bs.add(arch.mlpBias() ? w(m + "down_proj.bias") : eps);
       }
     }
     ws.add(w("model.norm.weight"));
@@ -208,7 +265,7 @@ public final class LlamaModel implements AutoCloseable {
     long cached = cache.length();
     NDArray[][] kv = cache.reserve(new Shape(b, arch.numKvHeads(), t, arch.headDim()), dtype, ids.getDevice());
     long[] dims = {layers, arch.numHeads(), arch.numKvHeads(), arch.headDim(), arch.intermediateSize(),
-        arch.qkvBias() ? 1 : 0, arch.oBias() ? 1 : 0, arch.mlpBias() ? 1 : 0, mask != null ? 1 : 0};
+        arch.qkvBias() ? 1 : 0, arch.oBias() ? 1 : 0, arch.mlpBias() ? 1 : 0, mask != null ? 1 : 0, joined ? 1 : 0};
     NDArray out = s.forward(ids, positions, mask, ws, bs, kv[0], kv[1], cached, dims,
         List.of(cosTable, sinTable, rotate, eps, minusHalf, scale));
     cache.advance(t);
@@ -293,7 +350,7 @@ public final class LlamaModel implements AutoCloseable {
 
   /** @param x (B*T, D) normalised hidden rows; returns (B*T, D) */
   private NDArray attention(NDArray x, long b, long t, int layer, String p, RopeAt rope, NDArray mask,
-      KvCache cache, boolean training, Fused fused) {
+      KvCache cache, boolean training, Projections fused) {
     int kv = arch.numKvHeads();
     int g = arch.groups();
     int hd = arch.headDim();

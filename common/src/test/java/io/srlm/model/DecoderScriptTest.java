@@ -19,19 +19,33 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for bit, in the hidden states and in the KV cache it writes, and so the same generated tokens.
  */
 class DecoderScriptTest {
+  /** Each architecture with the projections joined (opt-in) and separate (the default). */
   static Stream<Arguments> archs() {
     return Stream.of(
-        Arguments.of("mha-untied", RandomWeights.arch(false, false, false, null)),
-        Arguments.of("gqa-qkv-bias (qwen2)", RandomWeights.arch(true, true, true, null)));
+        Arguments.of("mha-untied, joined", RandomWeights.arch(false, false, false, null), true),
+        Arguments.of("mha-untied, separate", RandomWeights.arch(false, false, false, null), false),
+        Arguments.of("gqa-qkv-bias (qwen2), joined", RandomWeights.arch(true, true, true, null), true),
+        Arguments.of("gqa-qkv-bias (qwen2), separate", RandomWeights.arch(true, true, true, null), false),
+        Arguments.of("gqa-all-biases, joined", mlpBiasArch(), true),
+        Arguments.of("gqa-all-biases, separate", mlpBiasArch(), false));
+  }
+
+  /** GQA with every kind of bias (q/k/v, o and the MLP's), as some Llama variants have. */
+  private static ModelArch mlpBiasArch() {
+    ModelArch a = RandomWeights.arch(true, true, true, null);
+    return new ModelArch(a.modelType(), a.vocabSize(), a.hiddenSize(), a.intermediateSize(), a.numLayers(),
+        a.numHeads(), a.numKvHeads(), a.headDim(), a.rmsNormEps(), a.ropeTheta(), a.ropeScaling(), a.maxPosition(),
+        a.tieWordEmbeddings(), true, true, true, a.slidingWindow());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("archs")
-  void prefillAndDecodeStepsEqualTheEngineOpsBitForBit(String name, ModelArch arch) {
+  void prefillAndDecodeStepsEqualTheEngineOpsBitForBit(String name, ModelArch arch, boolean joined) {
     Map<String, float[]> w = RandomWeights.weights(arch, 31);
     int[] pads = {0, 2}; // the second row is left-padded: the mask path
     long[][] prompt = {{3, 17, 42, 5, 60}, {0, 0, 33, 21, 9}};
     try (NDManager m = NDManager.newBaseManager(); LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+      model.joinProjections(joined);
       List<float[]> scripted = run(model, m, true, pads, prompt);
       List<float[]> ops = run(model, m, false, pads, prompt);
       assertThat(scripted).hasSize(ops.size());
@@ -58,10 +72,13 @@ class DecoderScriptTest {
       }
       try (LlamaModel model = new LlamaModel(arch, sub, arrays, ai.djl.ndarray.types.DataType.FLOAT16,
           arch.maxPosition())) {
-        List<float[]> scripted = run(model, m, true, pads, prompt);
-        List<float[]> ops = run(model, m, false, pads, prompt);
-        for (int i = 0; i < ops.size(); i++) {
-          assertThat(scripted.get(i)).as("output %d", i).containsExactly(ops.get(i));
+        for (boolean joined : new boolean[] {true, false}) {
+          model.joinProjections(joined);
+          List<float[]> scripted = run(model, m, true, pads, prompt);
+          List<float[]> ops = run(model, m, false, pads, prompt);
+          for (int i = 0; i < ops.size(); i++) {
+            assertThat(scripted.get(i)).as("joined %s, output %d", joined, i).containsExactly(ops.get(i));
+          }
         }
       }
     }
@@ -69,7 +86,7 @@ class DecoderScriptTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("archs")
-  void sampledGenerationGivesTheSameTokensWithAndWithoutTheScript(String name, ModelArch arch) {
+  void sampledGenerationGivesTheSameTokensWithAndWithoutTheScript(String name, ModelArch arch, boolean joined) {
     Map<String, float[]> w = RandomWeights.weights(arch, 37);
     Random r = new Random(3);
     List<GenerationRequest> reqs = new ArrayList<>();
@@ -81,6 +98,7 @@ class DecoderScriptTest {
       reqs.add(new GenerationRequest(ids, 500L + i, new SamplingParams(0.7, 0.9, 0, 3 + 3 * i, List.of())));
     }
     try (NDManager m = NDManager.newBaseManager(); LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+      model.joinProjections(joined);
       model.useScript(true);
       List<Generation> scripted = new Generator(model, new FakeCodec(), 6).generate(reqs);
       model.useScript(false);
@@ -90,7 +108,7 @@ class DecoderScriptTest {
   }
 
   /**
-   * LoRA adapters installed: generation takes the engine-op path with the separate q and k rotations over the joined
+   * LoRA adapters installed: generation takes the engine-op path with the separate q and k rotations over the call's
    * projections plus each adapter's delta; after merging the adapters into the weights it takes the script. Both
    * must pick the same greedy tokens (the merged weights differ from base + delta only by rounding).
    */
@@ -180,6 +198,72 @@ class DecoderScriptTest {
     }
   }
 
+  /**
+   * Joined and separate projections are the same products grouped differently: the hidden states agree to rounding
+   * and greedy decoding picks the same tokens, scripted or not.
+   */
+  @org.junit.jupiter.api.Test
+  void joinedAndSeparateProjectionsGiveTheSameGreedyTokens() {
+    ModelArch arch = RandomWeights.arch(true, true, true, null);
+    Map<String, float[]> w = RandomWeights.weights(arch, 59);
+    List<GenerationRequest> reqs = List.of(
+        new GenerationRequest(new int[] {5, 9, 13, 2}, 1, SamplingParams.greedy(16)),
+        new GenerationRequest(new int[] {40, 7}, 2, SamplingParams.greedy(12)));
+    int[] pads = {0, 2};
+    long[][] prompt = {{3, 17, 42, 5, 60}, {0, 0, 33, 21, 9}};
+    try (NDManager m = NDManager.newBaseManager(); LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+      for (boolean script : new boolean[] {true, false}) {
+        model.joinProjections(true);
+        List<float[]> joined = run(model, m, script, pads, prompt);
+        List<Generation> joinedTokens = new Generator(model, new FakeCodec(), 2).generate(reqs);
+        model.joinProjections(false);
+        List<float[]> separate = run(model, m, script, pads, prompt);
+        List<Generation> separateTokens = new Generator(model, new FakeCodec(), 2).generate(reqs);
+        for (int i = 0; i < joined.size(); i++) {
+          assertThat(separate.get(i)).as("script %s, output %d", script, i)
+              .containsExactly(joined.get(i), org.assertj.core.data.Offset.offset(1e-5f));
+        }
+        assertSameTokens(separateTokens, joinedTokens);
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void theJoinPropertyChoosesForModelsThatHaveNotChosenAndRejectsOtherValues() {
+    ModelArch arch = RandomWeights.arch(false, false, false, null);
+    Map<String, float[]> w = RandomWeights.weights(arch, 61);
+    String before = System.getProperty(LlamaModel.JOIN_PROPERTY);
+    try (NDManager m = NDManager.newBaseManager(); LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
+      System.clearProperty(LlamaModel.JOIN_PROPERTY);
+      assertThat(model.joinsProjections()).as("default: separate").isFalse();
+      try (NDManager gen = m.newSubManager()) {
+        assertThat(model.generationProjections(gen).joined()).isFalse();
+        assertThat(gen.getManagedArrays()).as("separate projections copy nothing").isEmpty();
+      }
+      System.setProperty(LlamaModel.JOIN_PROPERTY, "true");
+      assertThat(model.joinsProjections()).isTrue();
+      try (NDManager gen = m.newSubManager()) {
+        assertThat(model.generationProjections(gen).joined()).isTrue();
+        assertThat(gen.getManagedArrays()).as("a join copies q/k/v and gate/up of each layer")
+            .hasSize(2 * arch.numLayers());
+      }
+      model.joinProjections(false);
+      assertThat(model.joinsProjections()).as("the model's own choice wins").isFalse();
+      model.joinProjections(null);
+      System.setProperty(LlamaModel.JOIN_PROPERTY, "auto");
+      org.assertj.core.api.Assertions.assertThatThrownBy(model::joinsProjections)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(LlamaModel.JOIN_PROPERTY).hasMessageContaining("'auto'")
+          .hasMessageContaining("true or false");
+    } finally {
+      if (before != null) {
+        System.setProperty(LlamaModel.JOIN_PROPERTY, before);
+      } else {
+        System.clearProperty(LlamaModel.JOIN_PROPERTY);
+      }
+    }
+  }
+
   private static void assertSameTokens(List<Generation> got, List<Generation> expected) {
     assertThat(got).hasSize(expected.size());
     for (int i = 0; i < expected.size(); i++) {
@@ -195,7 +279,7 @@ class DecoderScriptTest {
     int width = prompt[0].length;
     int steps = 3;
     try (NDManager gen = m.newSubManager();
-        KvCache cache = new KvCache(gen, model.arch().numLayers(), width + steps, model.joinProjections(gen))) {
+        KvCache cache = new KvCache(gen, model.arch().numLayers(), width + steps, model.generationProjections(gen))) {
       try (NDManager step = gen.newSubManager()) {
         long[] flat = new long[b * width];
         for (int i = 0; i < b; i++) {

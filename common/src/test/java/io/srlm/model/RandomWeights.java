@@ -40,6 +40,14 @@ final class RandomWeights {
       w.put(p + "mlp.gate_proj.weight", rand(r, a.intermediateSize() * d, 0.3));
       w.put(p + "mlp.up_proj.weight", rand(r, a.intermediateSize() * d, 0.3));
       w.put(p + "mlp.down_proj.weight", rand(r, d * a.intermediateSize(), 0.3));
+      if (a.oBias()) {
+        w.put(p + "self_attn.o_proj.bias", rand(r, d, 0.2));
+      }
+      if (a.mlpBias()) {
+        w.put(p + "mlp.gate_proj.bias", rand(r, a.intermediateSize(), 0.2));
+        w.put(p + "mlp.up_proj.bias", rand(r, a.intermediateSize(), 0.2));
+        w.put(p + "mlp.down_proj.bias", rand(r, d, 0.2));
+      }
     }
     w.put("model.norm.weight", around1(r, d));
     if (!a.tieWordEmbeddings()) {
@@ -78,6 +86,10 @@ final class RandomWeights {
       return new Shape(a.intermediateSize(), d);
     } else if (name.endsWith("down_proj.weight")) {
       return new Shape(d, a.intermediateSize());
+    } else if (name.endsWith("o_proj.bias") || name.endsWith("down_proj.bias")) {
+      return new Shape(d);
+    } else if (name.endsWith("gate_proj.bias") || name.endsWith("up_proj.bias")) {
+      return new Shape(a.intermediateSize());
     }
     throw new IllegalArgumentException(name);
   }

@@ -55,12 +55,14 @@ public final class EngineBench {
    * @param decoderRounds alternating rounds of scripted vs engine-op greedy decode (0 = skip)
    * @param peerCommand a peer decoder run once per decoder round (null = none)
    * @param samplingRounds alternating rounds of sampled vs greedy decode (0 = skip)
+   * @param projectionRounds alternating rounds of greedy decode with joined vs separate projections (0 = skip)
    */
   public record Options(int threads, List<Integer> batchSizes, int newTokens, int promptTokens, int scoreTokens,
       int longTokens, int matmulSize, List<String> models, int warmup, int reps, boolean compareThreads,
       double peakGflopsPerCore, Path tinyModel, String device, String dtype, int decoderRounds, String peerCommand,
-      int samplingRounds) {
+      int samplingRounds, int projectionRounds) {
     public Options {
+      check(projectionRounds >= 0, "--projection-rounds", "must be 0 (skip) or more", projectionRounds);
       check(samplingRounds >= 0, "--sampling-rounds", "must be 0 (skip) or more", samplingRounds);
       check(decoderRounds >= 0, "--decoder-rounds", "must be 0 (skip) or more", decoderRounds);
       check(peerCommand == null || decoderRounds > 0, "--peer-cmd", "runs once per --decoder-rounds round: give "
@@ -168,8 +170,12 @@ public final class EngineBench {
               100 * (cpu / 1e6) * sampled.tokPerCpuSec());
         }
       }
-      gen.note("decoder forward in generation: " + loaded.values().iterator().next().model().decoderForward()
-          + " (-Dsrlm.decoder.script=false runs it as one engine call per op)");
+      io.srlm.model.LlamaModel first = loaded.values().iterator().next().model();
+      gen.note("decoder forward in generation: " + first.decoderForward()
+          + " (-Dsrlm.decoder.script=false runs it as one engine call per op); projections: "
+          + (first.joinsProjections() ? "q/k/v and gate/up joined (a copy per generate() call)"
+              : "the model's separate matrices (no copy)")
+          + " (-D" + io.srlm.model.LlamaModel.JOIN_PROPERTY + "=true joins; default false)");
       gen.note("prefill = generate() with 1 new token (the prompt's forward, building the KV cache, and one "
           + "sampled token); prefill tok/s = batch x prompt tokens / prefill time (the scoring table below is the "
           + "same forward at longer sequences)");
@@ -186,8 +192,8 @@ public final class EngineBench {
           + "ceiling's GFLOP/CPU-s, the ratio that survives a shared machine");
       samp.note("sampled/greedy = decode tok/s sampled over greedy at the same batch, measured once each, back to "
           + "back (a machine whose speed drifts moves this figure more than the sampler does: --sampling-rounds N "
-          + "pairs them N times; the CPU-time ratio can read low where page faults are accounted oddly); us/token = 1/(sampled decode rate) - "
-          + "1/(greedy decode rate): what picking by temperature/top-p costs over argmax, per row per step (random "
+          + "pairs them N times; the CPU-time ratio can read low where page faults are accounted oddly); "
+          + "us/token = 1/(sampled decode rate) - 1/(greedy decode rate): what picking by temperature/top-p costs over argmax, per row per step (random "
           + "weights give near-uniform distributions, whose nucleus is most of the vocabulary: the worst case for "
           + "top-p)");
       gen.note("peak / after MiB: " + PeakMemory.describe(loaded.values().iterator().next().model().manager()
@@ -195,6 +201,9 @@ public final class EngineBench {
 
       if (o.samplingRounds() > 0) {
         samplingAb(report, loaded.values(), o);
+      }
+      if (o.projectionRounds() > 0) {
+        projectionAb(report, loaded.values(), o);
       }
       if (o.decoderRounds() > 0) {
         decoderAb(report, loaded.values(), o);
@@ -435,6 +444,41 @@ public final class EngineBench {
     }
     ab.note("each round: sampled decode, then greedy, each the generation table's measurement (median of --reps "
         + "after --warmup); sampled/greedy = the two decode tok/s of the round");
+  }
+
+  /**
+   * Generation with q/k/v and gate/up joined into one matrix each (a copy per generate() call) against the model's
+   * separate matrices, greedy decode in alternating rounds: speed and the peak memory of each.
+   */
+  private static void projectionAb(BenchReport report, java.util.Collection<BenchModels.Loaded> models,
+      Options o) {
+    BenchReport.Section ab = report.section("projections in generation: joined vs separate (greedy, alternating "
+        + "rounds)", "model", "batch", "round", "joined tok/s", "separate tok/s", "separate/joined",
+        "joined peak MiB", "separate peak MiB");
+    for (BenchModels.Loaded m : models) {
+      for (int b : o.batchSizes()) {
+        List<Double> ratios = new ArrayList<>();
+        try {
+          for (int r = 1; r <= o.projectionRounds(); r++) {
+            m.model().joinProjections(true);
+            Decode j = decode(m, b, o.promptTokens(), o.newTokens(), true, o.warmup(), o.reps());
+            m.model().joinProjections(false);
+            Decode s = decode(m, b, o.promptTokens(), o.newTokens(), true, o.warmup(), o.reps());
+            ratios.add(s.tokPerSec() / j.tokPerSec());
+            ab.row(m.name(), b, r, j.tokPerSec(), s.tokPerSec(), s.tokPerSec() / j.tokPerSec(), j.peakMib(),
+                s.peakMib());
+          }
+        } finally {
+          m.model().joinProjections(null);
+        }
+        ab.row(m.name(), b, "median", "", "", median(ratios), "", "");
+      }
+    }
+    ab.note("each round: decode with joined projections, then with separate ones, each the generation table's "
+        + "measurement (median of --reps after --warmup); the model's default here: "
+        + (models.iterator().next().model().joinsProjections() ? "joined" : "separate")
+        + " (-D" + io.srlm.model.LlamaModel.JOIN_PROPERTY + "=true|false, default false); both give the same tokens "
+        + "(DecoderScriptTest); peak MiB as in the generation table");
   }
 
   private static double median(List<Double> values) {

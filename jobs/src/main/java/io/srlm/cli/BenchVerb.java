@@ -234,13 +234,18 @@ final class BenchVerb implements Callable<Integer> {
         + "(T=0.7, top-p 0.9) against greedy decode, alternating N rounds in this process (0 = skip)")
     int samplingRounds;
 
+    @Option(names = "--projection-rounds", defaultValue = "0", paramLabel = "N", description = "Also time greedy "
+        + "decode with q/k/v and gate/up joined (a copy per generate() call) against the separate matrices, "
+        + "alternating N rounds in this process, with each one's peak memory (0 = skip)")
+    int projectionRounds;
+
     @picocli.CommandLine.Mixin
     Placement placement;
 
     EngineBench.Options engineOptions() {
       return new EngineBench.Options(threads, batchSizes, newTokens, promptTokens, scoreTokens, longTokens,
           matmulSize, models, warmup, reps, !noThreadCompare, peakGflops, model, placement.device, placement.dtype,
-          decoderRounds, peerCommand, samplingRounds);
+          decoderRounds, peerCommand, samplingRounds, projectionRounds);
     }
 
     @Override

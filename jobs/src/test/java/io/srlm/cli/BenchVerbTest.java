@@ -41,9 +41,10 @@ class BenchVerbTest {
   void engineOptions() {
     var e = (BenchVerb.Engine) parse("bench", "engine", "-p", "local,tiny", "--models", "tiny,d512",
         "--batch-sizes", "1,8", "--new-tokens", "16", "--threads", "2", "--no-thread-compare", "--format",
-        "markdown", "--out", "bench-out", "--sampling-rounds", "5");
+        "markdown", "--out", "bench-out", "--sampling-rounds", "5", "--projection-rounds", "3");
     var o = e.engineOptions();
     assertThat(o.samplingRounds()).isEqualTo(5);
+    assertThat(o.projectionRounds()).isEqualTo(3);
     assertThat(o.models()).containsExactly("tiny", "d512");
     assertThat(o.batchSizes()).containsExactly(1, 8);
     assertThat(o.newTokens()).isEqualTo(16);
@@ -57,6 +58,7 @@ class BenchVerbTest {
     assertThat(d.engineOptions().models()).containsExactly("tiny", "20m");
     assertThat(d.engineOptions().batchSizes()).containsExactly(1, 8, 32);
     assertThat(d.engineOptions().samplingRounds()).isZero();
+    assertThat(d.engineOptions().projectionRounds()).isZero();
     assertThat(d.format).isEqualTo(BenchVerb.Format.text);
     assertThat(d.out).isNull();
   }
@@ -68,6 +70,9 @@ class BenchVerbTest {
         .hasMessageContaining("70b");
     var n = (BenchVerb.Engine) parse("bench", "engine", "--new-tokens", "1");
     assertThatThrownBy(n::engineOptions).isInstanceOf(SrlmException.class).hasMessageContaining("--new-tokens");
+    var pr = (BenchVerb.Engine) parse("bench", "engine", "--projection-rounds", "-1");
+    assertThatThrownBy(pr::engineOptions).isInstanceOf(SrlmException.class)
+        .hasMessageContaining("--projection-rounds");
     var m = (BenchVerb.Memory) parse("bench", "memory", "--calls", "10", "--every", "20");
     assertThatThrownBy(m::memoryOptions).isInstanceOf(SrlmException.class).hasMessageContaining("--every");
     var t = (BenchVerb.Train) parse("bench", "train", "--seq-len", "2");
