@@ -454,28 +454,34 @@ public final class EngineBench {
       Options o) {
     BenchReport.Section ab = report.section("projections in generation: joined vs separate (greedy, alternating "
         + "rounds)", "model", "batch", "round", "joined tok/s", "separate tok/s", "separate/joined",
-        "joined peak MiB", "separate peak MiB");
+        "joined prefill tok/s", "separate prefill tok/s", "prefill separate/joined", "joined peak MiB",
+        "separate peak MiB");
     for (BenchModels.Loaded m : models) {
       for (int b : o.batchSizes()) {
         List<Double> ratios = new ArrayList<>();
+        List<Double> prefillRatios = new ArrayList<>();
         try {
           for (int r = 1; r <= o.projectionRounds(); r++) {
             m.model().joinProjections(true);
             Decode j = decode(m, b, o.promptTokens(), o.newTokens(), true, o.warmup(), o.reps());
             m.model().joinProjections(false);
             Decode s = decode(m, b, o.promptTokens(), o.newTokens(), true, o.warmup(), o.reps());
+            double jp = (double) b * o.promptTokens() / j.prefill();
+            double sp = (double) b * o.promptTokens() / s.prefill();
             ratios.add(s.tokPerSec() / j.tokPerSec());
-            ab.row(m.name(), b, r, j.tokPerSec(), s.tokPerSec(), s.tokPerSec() / j.tokPerSec(), j.peakMib(),
-                s.peakMib());
+            prefillRatios.add(sp / jp);
+            ab.row(m.name(), b, r, j.tokPerSec(), s.tokPerSec(), s.tokPerSec() / j.tokPerSec(), jp, sp, sp / jp,
+                j.peakMib(), s.peakMib());
           }
         } finally {
           m.model().joinProjections(null);
         }
-        ab.row(m.name(), b, "median", "", "", median(ratios), "", "");
+        ab.row(m.name(), b, "median", "", "", median(ratios), "", "", median(prefillRatios), "", "");
       }
     }
     ab.note("each round: decode with joined projections, then with separate ones, each the generation table's "
-        + "measurement (median of --reps after --warmup); the model's default here: "
+        + "measurement (median of --reps after --warmup; prefill tok/s = batch x prompt tokens / the 1-token "
+        + "generate()); the model's default here: "
         + (models.iterator().next().model().joinsProjections() ? "joined" : "separate")
         + " (-D" + io.srlm.model.LlamaModel.JOIN_PROPERTY + "=auto|true|false; auto, the default, joins on the CPU "
         + "only); both give the same tokens (DecoderScriptTest); peak MiB as in the generation table");
