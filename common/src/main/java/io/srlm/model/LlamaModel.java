@@ -53,7 +53,7 @@ public final class LlamaModel implements AutoCloseable {
   private DecoderScript script;
   private boolean scriptLoaded;
   private Boolean joinChoice;
-  /** System property: when generation joins the projections: auto (on the CPU only, the default), true, false. */
+  /** System property: whether generation joins the projections (true) or not (false, the default). */
   public static final String JOIN_PROPERTY = "srlm.decoder.join";
 
   /**
@@ -104,28 +104,22 @@ public final class LlamaModel implements AutoCloseable {
 
   /**
    * Whether generate() calls join q/k/v and gate/up into one matrix each: one matmul where the HF layout needs three
-   * and two, for a copy of ~70% of the weights while the call runs. By default (-D{@value #JOIN_PROPERTY}=auto) on
-   * the CPU only: there the join keeps small models' steps short (the built-in tiny model's loop and test suite ran
-   * 11-21% longer without it), while on a GPU the copy would be half again the weights' memory (1.25 GB for a 1.1B
-   * model in f16) and a call's peak should be the weights, the KV cache and one step. {@code true} or {@code false}
-   * choose for every device (e.g. false for a large model on CPU executors); the same tokens come out either way.
+   * and two, for a copy of ~70% of the weights while the call runs. Off by default, so that a call's peak is the
+   * weights, the KV cache and one step (on a GPU the copy would be half again the weights' memory); since the
+   * decoder runs as one TorchScript call per step, joining saves little time (CPU, stories15M shape, 1 thread: 2% at
+   * batch 1, none at batch 32; docs/performance.md). -D{@value #JOIN_PROPERTY}=true turns it on for models that
+   * have not chosen; the same tokens come out either way.
    */
   public synchronized boolean joinsProjections() {
     if (joinChoice != null) {
       return joinChoice;
     }
-    String v = System.getProperty(JOIN_PROPERTY, "auto").trim().toLowerCase(java.util.Locale.ROOT);
-    switch (v) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      case "auto":
-        return "cpu".equals(manager.getDevice().getDeviceType());
-      default:
-        throw new IllegalArgumentException("system property " + JOIN_PROPERTY + " = '" + v + "' is not one of "
-            + "auto, true, false (auto, the default: join q/k/v and gate/up for generation on the CPU only)");
+    String v = System.getProperty(JOIN_PROPERTY, "false").trim().toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("system property " + JOIN_PROPERTY + " = '" + v + "' is not true or false "
+          + "(true: join q/k/v and gate/up for generation, a copy of ~70% of the weights per call; default false)");
     }
+    return v.equals("true");
   }
 
   /** Joins (true) or keeps separate (false) the projections of later generate() calls; null: the default. */

@@ -15,9 +15,8 @@ import java.util.Map;
  * the model's own arrays, which training, LoRA merges and checkpoint restores update in place or replace (a join
  * kept from load time would go stale; views into a joined matrix do not survive DJL's set(Buffer), which swaps the
  * storage). It costs a copy of about 70% of the weights per call (a few ms on the CPU for a 15M model) and that much
- * memory while the call runs: for a 1.1B model in f16, 1.25 GB on top of 2.2 GB of weights. So generation joins on
- * the CPU, where fewer matmul calls keep small models' steps short, and uses the separate matrices on a GPU (see
- * {@link LlamaModel#joinsProjections()}).
+ * memory while the call runs: for a 1.1B model in f16, 1.25 GB on top of 2.2 GB of weights. So generation uses the
+ * separate matrices unless asked to join (see {@link LlamaModel#joinsProjections()}).
  */
 final class Projections {
   private static final Projections SEPARATE = new Projections(0, false);

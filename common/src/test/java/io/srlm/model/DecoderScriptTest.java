@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for bit, in the hidden states and in the KV cache it writes, and so the same generated tokens.
  */
 class DecoderScriptTest {
-  /** Each architecture with the projections joined (the CPU's default) and separate (the GPU's default). */
+  /** Each architecture with the projections joined (opt-in) and separate (the default). */
   static Stream<Arguments> archs() {
     return Stream.of(
         Arguments.of("mha-untied, joined", RandomWeights.arch(false, false, false, null), true),
@@ -235,28 +235,26 @@ class DecoderScriptTest {
     String before = System.getProperty(LlamaModel.JOIN_PROPERTY);
     try (NDManager m = NDManager.newBaseManager(); LlamaModel model = RandomWeights.model(arch, w, m.newSubManager())) {
       System.clearProperty(LlamaModel.JOIN_PROPERTY);
-      assertThat(model.joinsProjections()).as("default (auto) on the CPU: joined").isTrue();
+      assertThat(model.joinsProjections()).as("default: separate").isFalse();
+      try (NDManager gen = m.newSubManager()) {
+        assertThat(model.generationProjections(gen).joined()).isFalse();
+        assertThat(gen.getManagedArrays()).as("separate projections copy nothing").isEmpty();
+      }
+      System.setProperty(LlamaModel.JOIN_PROPERTY, "true");
+      assertThat(model.joinsProjections()).isTrue();
       try (NDManager gen = m.newSubManager()) {
         assertThat(model.generationProjections(gen).joined()).isTrue();
         assertThat(gen.getManagedArrays()).as("a join copies q/k/v and gate/up of each layer")
             .hasSize(2 * arch.numLayers());
       }
-      System.setProperty(LlamaModel.JOIN_PROPERTY, "false");
-      assertThat(model.joinsProjections()).isFalse();
-      try (NDManager gen = m.newSubManager()) {
-        assertThat(model.generationProjections(gen).joined()).isFalse();
-        assertThat(gen.getManagedArrays()).as("separate projections copy nothing").isEmpty();
-      }
-      System.setProperty(LlamaModel.JOIN_PROPERTY, " TRUE ");
-      assertThat(model.joinsProjections()).isTrue();
       model.joinProjections(false);
       assertThat(model.joinsProjections()).as("the model's own choice wins").isFalse();
       model.joinProjections(null);
-      System.setProperty(LlamaModel.JOIN_PROPERTY, "sometimes");
+      System.setProperty(LlamaModel.JOIN_PROPERTY, "auto");
       org.assertj.core.api.Assertions.assertThatThrownBy(model::joinsProjections)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining(LlamaModel.JOIN_PROPERTY).hasMessageContaining("'sometimes'")
-          .hasMessageContaining("auto, true, false");
+          .hasMessageContaining(LlamaModel.JOIN_PROPERTY).hasMessageContaining("'auto'")
+          .hasMessageContaining("true or false");
     } finally {
       if (before != null) {
         System.setProperty(LlamaModel.JOIN_PROPERTY, before);

@@ -175,7 +175,7 @@ public final class EngineBench {
           + " (-Dsrlm.decoder.script=false runs it as one engine call per op); projections: "
           + (first.joinsProjections() ? "q/k/v and gate/up joined (a copy per generate() call)"
               : "the model's separate matrices (no copy)")
-          + " (-D" + io.srlm.model.LlamaModel.JOIN_PROPERTY + "=auto|true|false; auto joins on the CPU only)");
+          + " (-D" + io.srlm.model.LlamaModel.JOIN_PROPERTY + "=true joins; default false)");
       gen.note("prefill = generate() with 1 new token (the prompt's forward, building the KV cache, and one "
           + "sampled token); prefill tok/s = batch x prompt tokens / prefill time (the scoring table below is the "
           + "same forward at longer sequences)");
@@ -483,8 +483,8 @@ public final class EngineBench {
         + "measurement (median of --reps after --warmup; prefill tok/s = batch x prompt tokens / the 1-token "
         + "generate()); the model's default here: "
         + (models.iterator().next().model().joinsProjections() ? "joined" : "separate")
-        + " (-D" + io.srlm.model.LlamaModel.JOIN_PROPERTY + "=auto|true|false; auto, the default, joins on the CPU "
-        + "only); both give the same tokens (DecoderScriptTest); peak MiB as in the generation table");
+        + " (-D" + io.srlm.model.LlamaModel.JOIN_PROPERTY + "=true|false, default false); both give the same tokens "
+        + "(DecoderScriptTest); peak MiB as in the generation table");
   }
 
   private static double median(List<Double> values) {
