@@ -225,38 +225,16 @@ public final class LlamaModel implements AutoCloseable {
       String a = p + "self_attn.";
       String m = p + "mlp.";
       ws.add(w(p + "input_layernorm.weight"));
-      if (joined) {
-        ws.add(gen.qkv(l));
-      } else {
-        ws.add(w(a + "q_proj.weight"));
-        ws.add(w(a + "k_proj.weight"));
-        ws.add(w(a + "v_proj.weight"));
-      }
+      ws.addAll(parts(joined, joined ? gen.qkv(l) : null, true, a, ".weight", QKV));
       ws.add(w(a + "o_proj.weight"));
       ws.add(w(p + "post_attention_layernorm.weight"));
-      if (joined) {
-        ws.add(gen.gateUp(l));
-      } else {
-        ws.add(w(m + "gate_proj.weight"));
-        ws.add(w(m + "up_proj.weight"));
-      }
+      ws.addAll(parts(joined, joined ? gen.gateUp(l) : null, true, m, ".weight", GATE_UP));
       ws.add(w(m + "down_proj.weight"));
       if (anyBias) { // placeholders (never read) where a kind of bias is absent
-        if (joined) {
-          bs.add(arch.qkvBias() ? gen.qkvBias(l) : eps);
-        } else {
-          for (String q : new String[] {"q_proj", "k_proj", "v_proj"}) {
-            bs.add(arch.qkvBias() ? w(a + q + ".bias") : eps);
-          }
-        }
-        bs.add(arch.oBias() ? w(a + "o_proj.bias") : eps);
-        if (joined) {
-          bs.add(arch.mlpBias() ? gen.gateUpBias(l) : eps);
-        } else {
-          bs.add(arch.mlpBias() ? w(m + "gate_proj.bias") : eps);
-          bs.add(arch.mlpBias() ? w(m + "up_proj.bias") : eps);
-        }
-        bs.add(arch.mlpBias() ? w(m + "down_proj.bias") : eps);
+        bs.addAll(parts(joined, joined ? gen.qkvBias(l) : null, arch.qkvBias(), a, ".bias", QKV));
+        bs.addAll(parts(false, null, arch.oBias(), a, ".bias", "o_proj"));
+        bs.addAll(parts(joined, joined ? gen.gateUpBias(l) : null, arch.mlpBias(), m, ".bias", GATE_UP));
+        bs.addAll(parts(false, null, arch.mlpBias(), m, ".bias", "down_proj"));
       }
     }
     ws.add(w("model.norm.weight"));
@@ -269,6 +247,24 @@ public final class LlamaModel implements AutoCloseable {
     NDArray out = s.forward(ids, positions, mask, ws, bs, kv[0], kv[1], cached, dims,
         List.of(cosTable, sinTable, rotate, eps, minusHalf, scale));
     cache.advance(t);
+    return out;
+  }
+
+  private static final String[] QKV = {"q_proj", "k_proj", "v_proj"};
+  private static final String[] GATE_UP = {"gate_proj", "up_proj"};
+
+  /**
+   * The script's arguments for one group of projections: its joined copy (one argument) when {@code joined}, else
+   * the model's own HF-named arrays ({@code prefix + name + suffix}); a placeholder per argument where the layer has
+   * no such bias ({@code present} false).
+   */
+  private List<NDArray> parts(boolean joined, @Nullable NDArray joinedCopy, boolean present, String prefix,
+      String suffix, String... names) {
+    int n = joined ? 1 : names.length;
+    List<NDArray> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(!present ? eps : joined ? joinedCopy : w(prefix + names[i] + suffix));
+    }
     return out;
   }
 
