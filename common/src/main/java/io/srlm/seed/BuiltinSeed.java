@@ -1,5 +1,6 @@
 package io.srlm.seed;
 
+import io.srlm.config.SrlmConfig;
 import io.srlm.errors.Errors;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.prompting.TaskPrompt;
@@ -27,7 +28,11 @@ import java.util.Set;
  */
 public final class BuiltinSeed {
   public static final String SOURCE = "builtin";
+  /** The source of contrast groups' rows (the right answer against same-form wrong ones). */
+  public static final String CONTRAST_SOURCE = "builtin_contrast";
   public static final String TASK_CREATION = "task_creation";
+  /** Wrong answers per contrast group, at most. */
+  static final int CONTRAST_WRONG = 3;
   private static final int SHOTS = 8;
   /** Sampling gives up on finding new distinct questions for a family after this many tries per wanted row. */
   private static final int TRIES_PER_ROW = 50;
@@ -35,19 +40,34 @@ public final class BuiltinSeed {
   /**
    * @param iftPerTask distinct instruction-following questions per family (fewer when a family has fewer)
    * @param eftGroupsPerTask judging groups per family (one question, 4 to 6 graded answers each)
+   * @param contrastGroupsPerTask more judging groups per family, of train-split questions only: the right answer
+   *     and up to 3 wrong answers of the same form ({@link NearMiss}), so that only checking the answer against the
+   *     question ranks them; 0 for none
    * @param taskCreationRows task-creation rows, of which about heldoutFraction are held out
    * @param heldoutFraction the fraction of questions held out, in [0, 1)
    * @param seed the random seed
    */
-  public record Options(int iftPerTask, int eftGroupsPerTask, int taskCreationRows, double heldoutFraction,
-      long seed) {
+  public record Options(int iftPerTask, int eftGroupsPerTask, int contrastGroupsPerTask, int taskCreationRows,
+      double heldoutFraction, long seed) {
     public Options {
       nonNegative("seed.builtin.ift_per_task", iftPerTask);
       nonNegative("seed.builtin.eft_groups_per_task", eftGroupsPerTask);
+      nonNegative("seed.builtin.contrast_groups_per_task", contrastGroupsPerTask);
       nonNegative("seed.builtin.task_creation_rows", taskCreationRows);
       if (!(heldoutFraction >= 0 && heldoutFraction < 1)) {
         throw Errors.configBadValue("seed.heldout_fraction", "seed options", "must be in [0, 1)", heldoutFraction);
       }
+    }
+
+    /** Without contrast groups. */
+    public Options(int iftPerTask, int eftGroupsPerTask, int taskCreationRows, double heldoutFraction, long seed) {
+      this(iftPerTask, eftGroupsPerTask, 0, taskCreationRows, heldoutFraction, seed);
+    }
+
+    /** The options a run's config asks for ({@code seed.builtin.*}). */
+    public static Options of(SrlmConfig.BuiltinSeed b, double heldoutFraction, long seed) {
+      return new Options(b.iftPerTask(), b.eftGroupsPerTask(), b.contrastGroupsPerTask(), b.taskCreationRows(),
+          heldoutFraction, seed);
     }
 
     private static void nonNegative(String key, int v) {
@@ -126,6 +146,35 @@ public final class BuiltinSeed {
         heldoutGroups += split.equals(SeedSplit.HELDOUT) ? 1 : 0;
       }
     }
+    int contrast = 0;
+    for (String family : BuiltinTasks.families()) {
+      Random rnd = new Random(StableIds.seed(opts.seed(), "contrast", family));
+      Set<String> seen = new LinkedHashSet<>();
+      int made = 0;
+      for (int tries = 0; made < opts.contrastGroupsPerTask()
+          && tries < opts.contrastGroupsPerTask() * TRIES_PER_ROW; tries++) {
+        Task t = BuiltinTasks.sample(family, rnd);
+        if (!SeedSplit.of(t.prompt(), opts.heldoutFraction()).equals(SeedSplit.TRAIN) || !seen.add(t.prompt())) {
+          continue;
+        }
+        List<EftRows.Candidate> cands = contrastCandidates(t, rnd);
+        if (cands.size() < 2) {
+          continue;
+        }
+        EftRows.Group g = new EftRows.Group(runId, CONTRAST_SOURCE, SeedSplit.TRAIN, family, contrast, t.prompt(),
+            t.expected());
+        for (EftRows.Candidate c : cands) {
+          counts.merge("contrast_answers.score_" + (int) c.score5(), 1L, Long::sum);
+        }
+        eft.addAll(EftRows.build(judge, g, cands));
+        contrast++;
+        made++;
+      }
+      if (made < opts.contrastGroupsPerTask()) {
+        counts.put("contrast_shortfall." + family, (long) (opts.contrastGroupsPerTask() - made));
+      }
+    }
+    counts.put("contrast_groups", (long) contrast);
     counts.put("eft_groups", (long) groups);
     counts.put("eft_rows", (long) eft.size());
     counts.put("heldout_ift", ift.stream().filter(r -> r.split().equals(SeedSplit.HELDOUT)).count());
@@ -167,6 +216,21 @@ public final class BuiltinSeed {
       }
     }
     Collections.shuffle(texts, rnd);
+    return graded(t, texts);
+  }
+
+  /** The right answer and up to {@value #CONTRAST_WRONG} distinct near misses, graded, in random order. */
+  static List<EftRows.Candidate> contrastCandidates(Task t, Random rnd) {
+    List<String> texts = new ArrayList<>();
+    texts.add(t.expected());
+    for (int tries = 0; texts.size() <= CONTRAST_WRONG && tries < 10 * CONTRAST_WRONG; tries++) {
+      NearMiss.of(t, rnd).filter(s -> !texts.contains(s)).ifPresent(texts::add);
+    }
+    Collections.shuffle(texts, rnd);
+    return graded(t, texts);
+  }
+
+  private static List<EftRows.Candidate> graded(Task t, List<String> texts) {
     List<Grade> grades = new ArrayList<>();
     List<Double> scores = new ArrayList<>();
     for (String text : texts) {

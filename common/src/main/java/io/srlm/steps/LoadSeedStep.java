@@ -58,9 +58,8 @@ public final class LoadSeedStep implements Step {
     OnBadRow mode = c.seed().onBadRow().equals("skip") ? OnBadRow.SKIP : OnBadRow.FAIL;
     double heldout = c.seed().heldoutFraction();
     return switch (c.seed().source()) {
-      case "builtin" -> BuiltinSeed.generate(new BuiltinSeed.Options(c.seed().builtin().iftPerTask(),
-          c.seed().builtin().eftGroupsPerTask(), c.seed().builtin().taskCreationRows(), heldout,
-          ctx.seed()), judge, task, ctx.runId());
+      case "builtin" -> BuiltinSeed.generate(BuiltinSeed.Options.of(c.seed().builtin(), heldout, ctx.seed()),
+          judge, task, ctx.runId());
       case "jsonl" -> {
         SeedData ift = JsonlSeedReader.read(local(ctx, c.seed().iftPath(), "seed.ift_path"),
             JsonlSeedReader.Kind.IFT, judge, mode, heldout, ctx.runId());

@@ -261,12 +261,72 @@ class BuiltinSeedTest {
     assertThat(corpus).contains(tasks.get(0).prompt(), tasks.get(0).completion(), d.eft().get(0).completion());
   }
 
+  /**
+   * Contrast groups: the right answer against wrong answers of its own form (the same unit, a word of the question,
+   * a list of about the same length), graded by the grader, from train questions only; the other rows are exactly
+   * the rows made without them, so the held-out judge evaluation does not change.
+   */
+  @Test
+  void contrastGroupsPitTheRightAnswerAgainstWrongAnswersOfTheSameForm() {
+    BuiltinSeed.Options opts = new BuiltinSeed.Options(60, 12, 20, 40, 0.2, 7);
+    SeedData d = generate(opts, "additive-5pt-compact");
+    SeedData without = generate(SMALL, "additive-5pt-compact");
+    List<SeedEft> contrast = d.eft().stream().filter(r -> r.source().equals(BuiltinSeed.CONTRAST_SOURCE)).toList();
+    assertThat(d.eft().stream().filter(r -> !r.source().equals(BuiltinSeed.CONTRAST_SOURCE)).toList())
+        .isEqualTo(without.eft());
+    assertThat(d.ift()).isEqualTo(without.ift());
+    Map<String, List<SeedEft>> groups = contrast.stream().collect(Collectors.groupingBy(SeedEft::groupId));
+    assertThat(groups).hasSize(8 * 20);
+    assertThat(d.count("contrast_groups")).isEqualTo(8 * 20);
+    assertThat(d.count("eft_rows")).isEqualTo(d.eft().size());
+    Map<String, Integer> perFamily = new TreeMap<>();
+    int wrong = 0;
+    for (List<SeedEft> g : groups.values()) {
+      assertThat(g).hasSizeBetween(2, 1 + BuiltinSeed.CONTRAST_WRONG);
+      assertThat(g.stream().map(SeedEft::response).distinct()).hasSize(g.size());
+      Task t = BuiltinTasks.parse(g.get(0).question()).orElseThrow();
+      perFamily.merge(t.family(), 1, Integer::sum);
+      assertThat(g).allSatisfy(r -> assertThat(r.split()).isEqualTo("train"));
+      assertThat(SeedSplit.of(t.prompt(), 0.2)).as("a train question").isEqualTo(SeedSplit.TRAIN);
+      assertThat(g).filteredOn(r -> r.response().equals(t.expected())).singleElement()
+          .satisfies(r -> assertThat(r.humanScore()).isEqualTo(5.0))
+          .satisfies(r -> assertThat(r.humanRank()).isZero());
+      for (SeedEft r : g) {
+        Grade grade = BuiltinTasks.grade(t, r.response());
+        assertThat(r.humanScore()).isEqualTo(grade.score());
+        assertThat(r.completion()).isEqualTo(grade.justification() + "\nScore: " + grade.score());
+        if (r.response().equals(t.expected())) {
+          continue;
+        }
+        wrong++;
+        assertThat(r.humanScore()).as(r.response()).isLessThan(5.0);
+        String[] e = t.expected().split(" ");
+        String[] w = r.response().split(" ");
+        if (BuiltinTasks.family(t.family()).numeric()) {
+          assertThat(w).as("a number with the unit kept: " + r.response()).hasSameSizeAs(e);
+          assertThat(w[0]).matches("[0-9]+").isNotEqualTo(e[0]);
+          assertThat(List.of(w).subList(1, w.length)).isEqualTo(List.of(e).subList(1, e.length));
+        } else if (e.length == 1) {
+          assertThat(t.items()).as("another word of the question").contains(r.response());
+        } else {
+          assertThat(Math.abs(w.length - e.length)).as(r.response()).isLessThanOrEqualTo(1);
+        }
+      }
+    }
+    assertThat(perFamily).hasSize(8).allSatisfy((f, n) -> assertThat(n).isEqualTo(20));
+    assertThat(wrong).isGreaterThan(2 * groups.size());
+    assertThat(contrast.stream().map(SeedEft::eftId).distinct()).hasSize(contrast.size());
+    assertThat(d.eft().stream().map(SeedEft::eftId).distinct()).hasSize(d.eft().size());
+  }
+
   @Test
   void optionsAreValidated() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuiltinSeed.Options(-1, 1, 1, 0.1, 1))
         .hasMessageContaining("seed.builtin.ift_per_task");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuiltinSeed.Options(1, 1, 1, 1.0, 1))
         .hasMessageContaining("seed.heldout_fraction");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuiltinSeed.Options(1, 1, -1, 1, 0.1, 1))
+        .hasMessageContaining("seed.builtin.contrast_groups_per_task");
   }
 
   private static List<String> tasks(String text) {

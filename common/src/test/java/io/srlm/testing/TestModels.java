@@ -93,9 +93,8 @@ public final class TestModels {
   private static void build(SrlmConfig c, Path out) throws IOException {
     JudgeTemplate judge = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
     TaskPrompt task = TaskPrompt.load(c.resolved().confSource(), c.prompts().template());
-    SeedData seed = BuiltinSeed.generate(new BuiltinSeed.Options(c.seed().builtin().iftPerTask(),
-        c.seed().builtin().eftGroupsPerTask(), c.seed().builtin().taskCreationRows(), c.seed().heldoutFraction(),
-        c.run().seed()), judge, task, "test-models");
+    SeedData seed = BuiltinSeed.generate(BuiltinSeed.Options.of(c.seed().builtin(), c.seed().heldoutFraction(), c.run().seed()),
+        judge, task, "test-models");
     Path m0 = out.resolveSibling(out.getFileName() + "-m0");
     FileTrees.delete(m0);
     TinyModel.create(c.model().tiny(), seed.corpus(), m0);

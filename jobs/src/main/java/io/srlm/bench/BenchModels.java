@@ -94,9 +94,8 @@ public final class BenchModels {
   public static Path createTiny(SrlmConfig c, Path dir) {
     JudgeTemplate judge = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
     TaskPrompt task = TaskPrompt.load(c.resolved().confSource(), c.prompts().template());
-    SeedData seed = BuiltinSeed.generate(new BuiltinSeed.Options(c.seed().builtin().iftPerTask(),
-        c.seed().builtin().eftGroupsPerTask(), c.seed().builtin().taskCreationRows(), c.seed().heldoutFraction(),
-        c.run().seed()), judge, task, "bench");
+    SeedData seed = BuiltinSeed.generate(BuiltinSeed.Options.of(c.seed().builtin(), c.seed().heldoutFraction(), c.run().seed()),
+        judge, task, "bench");
     TinyModel.create(c.model().tiny(), seed.corpus(), dir);
     return dir;
   }
@@ -126,9 +125,8 @@ public final class BenchModels {
       Files.createDirectories(root);
       JudgeTemplate judge = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
       TaskPrompt task = TaskPrompt.load(c.resolved().confSource(), c.prompts().template());
-      SeedData seed = BuiltinSeed.generate(new BuiltinSeed.Options(c.seed().builtin().iftPerTask(),
-          c.seed().builtin().eftGroupsPerTask(), c.seed().builtin().taskCreationRows(), c.seed().heldoutFraction(),
-          c.run().seed()), judge, task, "bench");
+      SeedData seed = BuiltinSeed.generate(BuiltinSeed.Options.of(c.seed().builtin(), c.seed().heldoutFraction(), c.run().seed()),
+          judge, task, "bench");
       TinyModel.create(c.model().tiny(), seed.corpus(), m0);
       try (LanguageModel lm = LanguageModel.load(m0, new EngineOptions("cpu", "f32", c.engine().threads(), 16))) {
         List<SftExample> train = new ArrayList<>();

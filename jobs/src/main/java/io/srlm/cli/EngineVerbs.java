@@ -232,9 +232,8 @@ final class EngineVerbs {
       var judge = io.srlm.prompting.JudgeTemplate.load(c.resolved().confSource(), c.judge().template(),
           "judge.template");
       var task = io.srlm.prompting.TaskPrompt.load(c.resolved().confSource(), c.prompts().template());
-      var seed = io.srlm.seed.BuiltinSeed.generate(new io.srlm.seed.BuiltinSeed.Options(
-          c.seed().builtin().iftPerTask(), c.seed().builtin().eftGroupsPerTask(), c.seed().builtin()
-          .taskCreationRows(), c.seed().heldoutFraction(), c.run().seed()), judge, task, "tiny");
+      var seed = io.srlm.seed.BuiltinSeed.generate(io.srlm.seed.BuiltinSeed.Options.of(c.seed().builtin(), c.seed().heldoutFraction(), c.run().seed()),
+          judge, task, "tiny");
       io.srlm.model.TinyModel.create(c.model().tiny(), seed.corpus(), out);
       System.out.println("Wrote " + out);
       return 0;

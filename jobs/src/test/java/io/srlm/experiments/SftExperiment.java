@@ -47,9 +47,8 @@ class SftExperiment {
     SrlmConfig c = l.load();
     JudgeTemplate judge = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
     TaskPrompt task = TaskPrompt.load(c.resolved().confSource(), c.prompts().template());
-    SeedData seed = BuiltinSeed.generate(new BuiltinSeed.Options(c.seed().builtin().iftPerTask(),
-        c.seed().builtin().eftGroupsPerTask(), c.seed().builtin().taskCreationRows(), c.seed().heldoutFraction(),
-        c.run().seed()), judge, task, "exp");
+    SeedData seed = BuiltinSeed.generate(BuiltinSeed.Options.of(c.seed().builtin(), c.seed().heldoutFraction(), c.run().seed()),
+        judge, task, "exp");
     Path dir = Files.createTempDirectory("srlm-exp");
     TinyModel.create(c.model().tiny(), seed.corpus(), dir.resolve("m0"));
     long t0 = System.nanoTime();
