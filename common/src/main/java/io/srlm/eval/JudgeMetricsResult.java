@@ -40,6 +40,14 @@ public record JudgeMetricsResult(Metric pairwiseAccuracy, Metric fiveBest, Metri
       EXACT_MATCH, PARSE_FAILURE_RATE);
 
   /**
+   * Written by the judge evaluation beside these metrics: the within-question AUC of the judge's scores of the right
+   * answer over wrong answers of the same form (held-out built-in EFT groups; see
+   * {@code BuiltinTasks.checkingKind}): what pairwise accuracy says about checking answers, without the pairs a
+   * judge can rank by form alone (empty, chatter, repeated, unrelated).
+   */
+  public static final String CHECKING_AUC = "checking_auc";
+
+  /**
    * One evaluations row per defined metric (undefined ones, with n = 0, are left out). The proportions
    * (pairwise accuracy, five-best, exact match, parse-failure rate) carry a 95% Wilson interval with
    * {@code value * n} successes; the correlations carry none.

@@ -18,8 +18,11 @@ final class EvaluationCharts {
   static final String TASK_ACCURACY = "task_accuracy";
   static final List<String> TASK_METRICS = List.of("greedy_accuracy", "sampled_accuracy");
   static final List<String> HEAD_TO_HEAD_METRICS = List.of("win_rate", "tie_rate", "wins", "ties", "losses");
-  /** Besides the human-ranking metrics: the within-prompt AUC of the judge on the model's own answers. */
-  static final String OWN_ANSWER_AUC = "own_answer_auc";
+  /**
+   * Besides the human-ranking metrics: the judge's AUC of right over same-form wrong held-out answers, and its
+   * within-prompt AUC on the model's own answers.
+   */
+  static final List<String> AUCS = List.of(JudgeMetricsResult.CHECKING_AUC, "own_answer_auc");
 
   private EvaluationCharts() {}
 
@@ -31,20 +34,23 @@ final class EvaluationCharts {
   /** The judge's metrics (pairwise accuracy, correlations, five-best, exact match, parse failures) per model. */
   static Optional<ChartImage> judgeMetrics(ReportData data) {
     List<EvaluationRow> rows = rows(data, JUDGE).stream()
-        .filter(r -> JudgeMetricsResult.METRICS.contains(r.metric()) || OWN_ANSWER_AUC.equals(r.metric())).toList();
+        .filter(r -> JudgeMetricsResult.METRICS.contains(r.metric()) || AUCS.contains(r.metric())).toList();
     if (rows.isEmpty()) {
       return Optional.empty();
     }
     CategoryChart c = ChartStyle.category(ChartStyle.WIDTH, "Judge quality against human rankings",
         "model (iteration)", "value");
     List<String> order = new ArrayList<>(JudgeMetricsResult.METRICS);
-    order.add(OWN_ANSWER_AUC);
+    order.addAll(AUCS);
     addByMetric(c, rows, order, CategorySeries.CategorySeriesRenderStyle.Line);
     c.getStyler().setOverlapped(true);
     return Optional.of(new ChartImage("judge_metrics.png", "Judge metrics",
         "Each model judging held-out responses whose human ranking is known. Pairwise accuracy counts a judge tie "
             + "as half right; Spearman and Kendall tau-b are per question, averaged; five-best and exact match are "
-            + "fractions of questions; parse-failure rate is the fraction of judgements with no score. Own-answer AUC: "
+            + "fractions of questions; parse-failure rate is the fraction of judgements with no score. Checking AUC: the "
+            + "probability that the right answer outscores a wrong one of the same form (as many words, not empty, "
+            + "unrelated or repeated) to the same held-out question, which only checking the answer can tell apart. "
+            + "Own-answer AUC: "
             + "the model's own sampled answers to held-out checkable prompts, judged by it; the probability that a "
             + "right answer outscores a wrong one of the same prompt (0.5 = chance).",
         Png.render("judge_metrics", c)));

@@ -70,6 +70,33 @@ public final class BuiltinTasks {
     return answer != null && parse(prompt).map(t -> t.expected().equals(answer.strip())).orElse(false);
   }
 
+  /** How a judged answer counts in the checking AUC ({@link #checkingKind}). */
+  public enum Checking {
+    /** Exactly the task's answer. */
+    RIGHT,
+    /** Wrong, but in the right answer's form: as many words, and the grader gives it a point or more. */
+    SAME_FORM_WRONG,
+    /** Anything else (empty, unrelated, repeated, chatter, a part, or not a built-in task): not compared. */
+    OTHER
+  }
+
+  /**
+   * Sorts a judged answer for the checking AUC: a judge can rank a {@link Checking#SAME_FORM_WRONG} answer below
+   * the {@link Checking#RIGHT} one only by checking it against the question, since length and form are the same.
+   */
+  public static Checking checkingKind(String question, String answer) {
+    Optional<Task> t = parse(question);
+    if (t.isEmpty() || answer == null) {
+      return Checking.OTHER;
+    }
+    String a = answer.strip();
+    if (a.equals(t.get().expected())) {
+      return Checking.RIGHT;
+    }
+    boolean sameLength = Grader.tokens(a).size() == Grader.tokens(t.get().expected()).size();
+    return sameLength && grade(t.get(), a).score() > 0 ? Checking.SAME_FORM_WRONG : Checking.OTHER;
+  }
+
   /** A random instance of the family, using one of its templates. */
   public static Task sample(String family, Random rnd) {
     return family(family).sample(rnd);

@@ -1,13 +1,16 @@
 package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
+import io.srlm.eval.Interval;
 import io.srlm.eval.JudgeGroup;
 import io.srlm.eval.JudgeItem;
 import io.srlm.eval.JudgeMetrics;
 import io.srlm.eval.JudgeMetricsResult;
+import io.srlm.eval.TruthAuc;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
+import io.srlm.seed.BuiltinTasks;
 import io.srlm.spark.Completion;
 import io.srlm.spark.CompletionRequest;
 import io.srlm.prompting.JudgeTemplate;
@@ -15,6 +18,7 @@ import io.srlm.prompting.Judging;
 import io.srlm.prompting.ScoreParser;
 import io.srlm.tables.Catalogue;
 import io.srlm.tables.EvalSample;
+import io.srlm.tables.EvaluationRow;
 import io.srlm.tables.SeedEft;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
@@ -92,14 +96,42 @@ public final class EvaluateJudgeStep implements Step {
     }
     JudgeMetricsResult res = JudgeMetrics.forScale(template.scoreMax()).compute(judged);
     r.count("groups", judged.size()).count("judgements", requests.size()).count("parsed", parsed);
-    List<io.srlm.tables.EvaluationRow> rows = new ArrayList<>(res.toRows(ctx.runId(), it, modelName));
+    List<EvaluationRow> rows = new ArrayList<>(res.toRows(ctx.runId(), it, modelName));
+    List<TruthAuc.Scored> checking = checkingAnswers(chosen, samples);
+    TruthAuc check = TruthAuc.of(checking);
+    if (check.pairs() > 0) {
+      Interval ci = TruthAuc.bootstrap95(checking, 1000, StableIds.seed(ctx.seed(), it, "checking-auc-bootstrap"));
+      rows.add(new EvaluationRow(ctx.runId(), it, modelName, JudgeMetricsResult.EVALUATION,
+          JudgeMetricsResult.CHECKING_AUC,
+          check.auc(), check.pairs(), ci.low(), ci.high()));
+    }
     OwnAnswerAuc.Out own = OwnAnswerAuc.run(ctx, c, it, modelName, model, JudgeMetricsResult.EVALUATION, r);
     rows.addAll(own.rows());
     samples.addAll(own.samples());
     EvalSupport.write(ctx, it, JudgeMetricsResult.EVALUATION, List.of("judge", OwnAnswerAuc.KIND), rows, samples, r);
     double ownAuc = own.rows().isEmpty() ? Double.NaN : own.rows().get(0).value();
     return ctx.done(String.format("%s as judge on %d held-out groups: pairwise accuracy %.3f, Spearman %.3f, "
-        + "parse failures %.1f%%; own-answer AUC %.3f", modelName, judged.size(), res.pairwiseAccuracy().value(),
-        res.spearman().value(), 100 * res.parseFailureRate().value(), ownAuc));
+        + "parse failures %.1f%%; checking AUC %.3f (%d pairs); own-answer AUC %.3f", modelName, judged.size(),
+        res.pairwiseAccuracy().value(), res.spearman().value(), 100 * res.parseFailureRate().value(), check.auc(),
+        check.pairs(), ownAuc));
+  }
+
+  /**
+   * The judged held-out answers that the checking AUC compares (right, or wrong in the right form), with the
+   * judge's mean score; the samples are in the order of the groups' rows.
+   */
+  static List<TruthAuc.Scored> checkingAnswers(List<List<SeedEft>> groups, List<EvalSample> judged) {
+    List<TruthAuc.Scored> out = new ArrayList<>();
+    int i = 0;
+    for (List<SeedEft> g : groups) {
+      for (SeedEft e : g) {
+        EvalSample s = judged.get(i++);
+        BuiltinTasks.Checking kind = BuiltinTasks.checkingKind(e.question(), e.response());
+        if (kind != BuiltinTasks.Checking.OTHER) {
+          out.add(new TruthAuc.Scored(e.groupId(), kind == BuiltinTasks.Checking.RIGHT, s.score()));
+        }
+      }
+    }
+    return out;
   }
 }
