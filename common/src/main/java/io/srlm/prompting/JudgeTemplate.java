@@ -44,6 +44,11 @@ public record JudgeTemplate(String name, Kind kind, String template, String scor
   public enum ScoreType { INTEGER, REAL, CHOICE }
 
   private static final List<String> POINTWISE_KEYS = List.of("prompt", "response");
+  /**
+   * The optional placeholder of a pointwise template for self-reference judging: the judge model's own greedy
+   * answer to the question at run time, the known answer in seed EFT rows.
+   */
+  public static final String REFERENCE = "reference";
   private static final List<String> PAIRWISE_KEYS = List.of("prompt", "response_a", "response_b");
 
   public JudgeTemplate {
@@ -56,9 +61,10 @@ public record JudgeTemplate(String name, Kind kind, String template, String scor
       }
     }
     for (String key : present) {
-      if (!required.contains(key)) {
+      if (!required.contains(key) && !(kind == Kind.POINTWISE && key.equals(REFERENCE))) {
         throw Errors.judge("Judge template '" + name + "' has an unknown placeholder {" + key + "}",
-            "a " + kind.name().toLowerCase() + " template may use only " + braces(required), "file", origin);
+            "a " + kind.name().toLowerCase() + " template may use only " + braces(required)
+                + (kind == Kind.POINTWISE ? " and the optional {" + REFERENCE + "}" : ""), "file", origin);
       }
     }
     try {
@@ -112,6 +118,10 @@ public record JudgeTemplate(String name, Kind kind, String template, String scor
           "file", origin, "regex", scoreRegex);
     }
     referenceFormat = referenceFormat == null ? "" : referenceFormat;
+    if (!referenceFormat.isEmpty() && present.contains(REFERENCE)) {
+      throw Errors.judge("Judge template '" + name + "' has both reference_format (the judge writes the expected "
+          + "answer) and a {reference} placeholder (the prompt shows one)", "keep one of the two", "file", origin);
+    }
     if (!referenceFormat.isEmpty()) {
       if (kind != Kind.POINTWISE) {
         throw Errors.judge("Judge reference_format is for pointwise templates only",
@@ -128,6 +138,14 @@ public record JudgeTemplate(String name, Kind kind, String template, String scor
             origin, "regex", scoreRegex);
       }
     }
+  }
+
+  /**
+   * Whether the prompt shows a reference answer ({reference}): the judge model's own greedy answer at run time
+   * (self-reference judging), the question's known answer in seed rows.
+   */
+  public boolean readsReference() {
+    return Placeholders.names(template).contains(REFERENCE);
   }
 
   /** Whether target judgements state the expected answer first (reference-guided judging). */
@@ -164,13 +182,30 @@ public record JudgeTemplate(String name, Kind kind, String template, String scor
     return Placeholders.fill(scoreFormat, java.util.Map.of("winner", v));
   }
 
-  /** Renders a pointwise judge prompt. Values are inserted in one pass: text inside them is never re-expanded. */
+  /** Renders a pointwise judge prompt of a template without {reference}. */
   public String renderPointwise(String prompt, String response) {
+    return renderPointwise(prompt, response, null);
+  }
+
+  /**
+   * Renders a pointwise judge prompt. Values are inserted in one pass: text inside them is never re-expanded.
+   *
+   * @param reference the reference answer for a template with {reference} (required there), else ignored
+   */
+  public String renderPointwise(String prompt, String response, String reference) {
     if (kind != Kind.POINTWISE) {
       throw Errors.judge("Judge template '" + name + "' is pairwise but was used for pointwise scoring",
           "set judge.template to a pointwise template, or judge.mode = pairwise", "file", origin);
     }
-    return Placeholders.fill(template, java.util.Map.of("prompt", prompt, "response", response));
+    if (!readsReference()) {
+      return Placeholders.fill(template, java.util.Map.of("prompt", prompt, "response", response));
+    }
+    if (reference == null) {
+      throw Errors.judge("Judge template '" + name + "' shows a {reference} answer, and none was given",
+          "this step does not make reference answers: use a template without {reference} here", "file", origin);
+    }
+    return Placeholders.fill(template, java.util.Map.of("prompt", prompt, "response", response, REFERENCE,
+        reference.strip()));
   }
 
   /** Renders a pairwise judge prompt. */

@@ -50,12 +50,13 @@ final class EftRows {
     String groupId = g.groupId();
     if (judge.kind() == JudgeTemplate.Kind.POINTWISE) {
       String lead = judge.formatReference(g.reference()).map(line -> line + "\n").orElse("");
+      String shown = shownReference(g, cands);
       for (int i = 0; i < cands.size(); i++) {
         Candidate c = cands.get(i);
         double score = rescale(c.score5(), judge);
         out.add(new SeedEft(g.runId(), 0, StableIds.id("eft", g.source(), g.groupKey(), i), g.source(), g.split(),
             g.taskType(), groupId, g.question(), c.response(), score, c.rank(),
-            judge.renderPointwise(g.question(), c.response()),
+            judge.renderPointwise(g.question(), c.response(), shown),
             lead + c.justification() + "\n" + judge.formatScore(score)));
       }
       return out;
@@ -73,6 +74,18 @@ final class EftRows {
       }
     }
     return out;
+  }
+
+  /**
+   * The reference answer a self-reference template shows in the prompt: the question's known answer, else the
+   * group's best-ranked answer (the humans' choice).
+   */
+  static String shownReference(Group g, List<Candidate> cands) {
+    if (g.reference() != null && !g.reference().isBlank()) {
+      return g.reference();
+    }
+    return cands.stream().min(java.util.Comparator.comparingInt(Candidate::rank)).map(Candidate::response)
+        .orElse("");
   }
 
   /** A 0-5 score on the template's scale: linear, rounded to a whole number on integer scales. */

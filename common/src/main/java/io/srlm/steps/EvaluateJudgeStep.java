@@ -59,11 +59,16 @@ public final class EvaluateJudgeStep implements Step {
     }
     List<List<SeedEft>> chosen = EvalSupport.first(new ArrayList<>(groups.values()), c.eval().judgeMaxGroups());
     int k = c.judge().samples();
+    // A self-reference judge sees its own greedy answer, not the seed row's reference (the known answer).
+    Map<String, String> references = SelfReference.answers(ctx, template, model,
+        chosen.stream().flatMap(List::stream).map(SeedEft::question).toList(), NAME + "_reference");
     List<CompletionRequest> requests = new ArrayList<>();
     for (List<SeedEft> g : chosen) {
       for (SeedEft e : g) {
+        String prompt = template.readsReference()
+            ? SelfReference.render(template, references, e.question(), e.response()) : e.prompt();
         for (int j = 0; j < k; j++) {
-          requests.add(new CompletionRequest(e.eftId() + "#" + j, e.prompt(),
+          requests.add(new CompletionRequest(e.eftId() + "#" + j, prompt,
               StableIds.seed(ctx.seed(), it, "eval-judge", e.eftId(), j)));
         }
       }

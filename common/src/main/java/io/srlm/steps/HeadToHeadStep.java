@@ -63,6 +63,8 @@ public final class HeadToHeadStep implements Step {
     Map<String, Completion> oldAns = EvalSupport.complete(ctx, older.path(), answerAsks(ctx, it, held, oldName, m),
         params, NAME + "_old");
     int k = pairwise ? 1 : c.judge().samples() * m;
+    Map<String, String> references = pairwise ? Map.of() : SelfReference.answers(ctx, template, judge,
+        held.stream().map(SeedIft::prompt).toList(), NAME + "_reference");
     List<CompletionRequest> judgeAsks = new ArrayList<>();
     for (SeedIft s : held) {
       String a = newAns.get(answerKey(s.seedId(), 0)).text();
@@ -77,10 +79,10 @@ public final class HeadToHeadStep implements Step {
           judgeAsks.add(new CompletionRequest(s.seedId() + "#ab", template.renderPairwise(s.prompt(), a, b), seed));
           judgeAsks.add(new CompletionRequest(s.seedId() + "#ba", template.renderPairwise(s.prompt(), b, a), seed));
         } else {
-          judgeAsks.add(new CompletionRequest(s.seedId() + "#new" + j, template.renderPointwise(s.prompt(), a),
-              seed));
-          judgeAsks.add(new CompletionRequest(s.seedId() + "#old" + j, template.renderPointwise(s.prompt(), b),
-              seed));
+          judgeAsks.add(new CompletionRequest(s.seedId() + "#new" + j,
+              SelfReference.render(template, references, s.prompt(), a), seed));
+          judgeAsks.add(new CompletionRequest(s.seedId() + "#old" + j,
+              SelfReference.render(template, references, s.prompt(), b), seed));
         }
       }
     }

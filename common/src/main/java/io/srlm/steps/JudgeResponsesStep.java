@@ -21,7 +21,8 @@ import java.util.Map;
  * LLM-as-a-judge on the executors: every response is judged judge.samples times (default 3, sampled) with the
  * configured template (the paper's additive 5-point prompt by default), by the policy itself or by judge.model.
  * Scores come from the template's regex and range; an output that does not parse keeps its text and a
- * parse_status and never becomes a score. Each response's mean over its valid scores is stored on its rows.
+ * parse_status and never becomes a score. Each response's mean over its valid scores is stored on its rows. With a
+ * self-reference template the judge first answers each prompt greedily ({@link SelfReference}).
  */
 public final class JudgeResponsesStep implements Step {
   public static final String NAME = "judge_responses";
@@ -38,8 +39,10 @@ public final class JudgeResponsesStep implements Step {
     Map<String, ResponseRow> responseOf = new HashMap<>();
     Map<String, Integer> indexOf = new HashMap<>();
     Map<String, Long> seedOf = new HashMap<>();
+    Map<String, String> references = SelfReference.answers(ctx, template, in.judge(),
+        responses.stream().map(ResponseRow::prompt).toList(), NAME + "_reference");
     for (ResponseRow x : responses) {
-      String user = template.renderPointwise(x.prompt(), x.response());
+      String user = SelfReference.render(template, references, x.prompt(), x.response());
       for (int j = 0; j < k; j++) {
         String id = StableIds.id("judge", x.responseId(), j, in.judgeKey());
         long seed = StableIds.seed(ctx.seed(), it, x.responseId(), "judge", j);

@@ -63,11 +63,13 @@ final class OwnAnswerAuc {
     Map<String, Completion> answers = EvalSupport.complete(ctx, model, asks, Generation.params(c.responses()
         .sampling()), "judge_own_answers");
     int k = c.judge().samples();
+    Map<String, String> references = SelfReference.answers(ctx, judge, model,
+        held.stream().map(SeedIft::prompt).toList(), "judge_own_reference");
     List<CompletionRequest> judgeAsks = new ArrayList<>();
     for (CompletionRequest a : asks) {
       String key = a.key();
       for (int j = 0; j < k; j++) {
-        judgeAsks.add(new CompletionRequest(key + "#" + j, judge.renderPointwise(a.user(),
+        judgeAsks.add(new CompletionRequest(key + "#" + j, SelfReference.render(judge, references, a.user(),
             answers.get(key).text()), StableIds.seed(ctx.seed(), it, "own-auc-judge", key, j)));
       }
     }

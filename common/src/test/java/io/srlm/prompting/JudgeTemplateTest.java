@@ -61,10 +61,11 @@ class JudgeTemplateTest {
         "choice");
     assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), g.toString(), "judge.template"))
         .hasMessageContaining("has no {response_b} placeholder").hasMessageContaining("no-b.conf");
-    Path h = write("extra.conf", "pointwise", "{prompt} {response} {reference}", "Score: ?([0-9]+)",
+    Path h = write("extra.conf", "pointwise", "{prompt} {response} {answer}", "Score: ?([0-9]+)",
         "Score: {score}", "integer");
     assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), h.toString(), "judge.template"))
-        .hasMessageContaining("unknown placeholder {reference}");
+        .hasMessageContaining("unknown placeholder {answer}")
+        .hasMessageContaining("may use only {prompt}, {response} and the optional {reference}");
   }
 
   @Test
@@ -132,6 +133,39 @@ class JudgeTemplateTest {
     Path pairwise = withReference("pair.conf", "pairwise", "Expected: {reference}.");
     assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), pairwise.toString(), "judge.template"))
         .hasMessageContaining("pointwise templates only").hasMessageContaining("pair.conf");
+  }
+
+  /**
+   * Self-reference judging: a pointwise template may show a {reference} answer; it must then be given one, and a
+   * template cannot both show a reference and make the judge write one.
+   */
+  @Test
+  void aReferencePlaceholderIsPointwiseOnlyAndMustBeFilled() throws Exception {
+    JudgeTemplate self = JudgeTemplate.load(TestConf.conf(), "additive-5pt-self-reference", "judge.template");
+    assertThat(self.readsReference()).isTrue();
+    assertThat(self.usesReference()).as("the judge does not write the expected answer itself").isFalse();
+    String p = self.renderPointwise("What is 2 plus 2?", "5", " 4 ");
+    assertThat(p).contains("<question>What is 2 plus 2?</question>\n<reference>4</reference>\n<response>5</response>");
+    assertThat(self.renderPointwise("Q {reference}", "R {prompt}", "{response}"))
+        .as("values are never re-expanded").contains("<question>Q {reference}</question>")
+        .contains("<reference>{response}</reference>").contains("<response>R {prompt}</response>");
+    assertThatThrownBy(() -> self.renderPointwise("What is 2 plus 2?", "4"))
+        .isInstanceOfSatisfying(SrlmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.JUDGE))
+        .hasMessageContaining("additive-5pt-self-reference").hasMessageContaining("{reference}");
+    JudgeTemplate plain = JudgeTemplate.load(TestConf.conf(), "additive-5pt-compact", "judge.template");
+    assertThat(plain.readsReference()).isFalse();
+    assertThat(plain.renderPointwise("Q", "R", "ignored")).isEqualTo(plain.renderPointwise("Q", "R"))
+        .doesNotContain("ignored");
+
+    Path pair = write("pair-ref.conf", "pairwise", "{prompt} {reference} {response_a} {response_b}",
+        "Winner: ?(A|B|tie)", "Winner: {winner}", "choice");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), pair.toString(), "judge.template"))
+        .hasMessageContaining("unknown placeholder {reference}").hasMessageContaining("pair-ref.conf");
+    Path both = write("both.conf", "pointwise", "{prompt} {reference} {response}", "Score: ?([0-9]+)",
+        "Score: {score}", "integer");
+    Files.writeString(both, Files.readString(both) + "reference_format = \"Expected: {reference}.\"\n");
+    assertThatThrownBy(() -> JudgeTemplate.load(TestConf.conf(), both.toString(), "judge.template"))
+        .hasMessageContaining("both reference_format").hasMessageContaining("both.conf");
   }
 
   private Path withReference(String name, String kind, String format) throws Exception {

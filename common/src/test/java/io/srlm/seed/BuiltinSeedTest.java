@@ -105,7 +105,8 @@ class BuiltinSeedTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"additive-5pt-compact", "additive-5pt", "rating-0-10", "additive-5pt-reference"})
+  @ValueSource(strings = {"additive-5pt-compact", "additive-5pt", "rating-0-10", "additive-5pt-reference",
+      "additive-5pt-self-reference"})
   void eftScoreLinesParseBackToTheHumanScore(String name) {
     JudgeTemplate judge = SeedTestSupport.judge(name);
     SeedData d = generate(SMALL, name);
@@ -317,6 +318,24 @@ class BuiltinSeedTest {
     assertThat(wrong).isGreaterThan(2 * groups.size());
     assertThat(contrast.stream().map(SeedEft::eftId).distinct()).hasSize(contrast.size());
     assertThat(d.eft().stream().map(SeedEft::eftId).distinct()).hasSize(d.eft().size());
+  }
+
+  /**
+   * Self-reference template: every built-in EFT row (ordinary and contrast groups) shows the question's known
+   * answer as the reference in its prompt, and its target is the plain outcome and score.
+   */
+  @Test
+  void selfReferenceRowsShowTheKnownAnswerAsTheReference() {
+    JudgeTemplate judge = SeedTestSupport.judge("additive-5pt-self-reference");
+    SeedData d = generate(new BuiltinSeed.Options(60, 12, 10, 40, 0.2, 7), "additive-5pt-self-reference");
+    assertThat(d.eft()).extracting(SeedEft::source).contains("builtin", BuiltinSeed.CONTRAST_SOURCE);
+    for (SeedEft r : d.eft()) {
+      Task t = BuiltinTasks.parse(r.question()).orElseThrow();
+      assertThat(r.prompt()).isEqualTo(judge.renderPointwise(r.question(), r.response(), t.expected()))
+          .contains("<reference>" + t.expected() + "</reference>");
+      Grade grade = BuiltinTasks.grade(t, r.response());
+      assertThat(r.completion()).isEqualTo(grade.justification() + "\nScore: " + grade.score());
+    }
   }
 
   @Test

@@ -1,0 +1,91 @@
+package io.srlm.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.srlm.config.SrlmConfig;
+import io.srlm.loop.Recipe;
+import io.srlm.model.SamplingParams;
+import io.srlm.pipeline.RunContext;
+import io.srlm.pipeline.StepContext;
+import io.srlm.pipeline.StepResult;
+import io.srlm.pipeline.StepRunner;
+import io.srlm.prompting.JudgeTemplate;
+import io.srlm.spark.Completion;
+import io.srlm.spark.CompletionRequest;
+import io.srlm.tables.Catalogue;
+import io.srlm.tables.JudgementRow;
+import io.srlm.tables.ResponseRow;
+import io.srlm.tables.RunStep;
+import io.srlm.tables.TableStore;
+import io.srlm.testing.LocalSpark;
+import io.srlm.testing.TestConf;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Self-reference judging on local[2] with the test model: the loop's judging step first has the judge model answer
+ * each prompt greedily, one answer per distinct prompt, and the references are exactly those greedy answers; with
+ * a template without {reference} nothing is generated for them.
+ */
+@ExtendWith(LocalSpark.class)
+class SelfReferenceJudgingTest {
+  @TempDir
+  static Path dir;
+
+  @Test
+  void theJudgeAnswersEachPromptGreedilyAndThoseAnswersAreTheReferences() {
+    SrlmConfig cfg = TestConf.loop(dir, "run.id=selfref", "judge.template=additive-5pt-self-reference");
+    RunContext ctx = RunContext.open(LocalSpark.session(), cfg, false, false);
+    SrlmConfig.Stage stage = cfg.loop().stages().get(0);
+    StepRunner.run(ctx, stage, new LoadSeedStep());
+    StepRunner.run(ctx, stage, new BaseModelStep());
+    StepRunner.run(ctx, stage, Recipe.step(stage, "generate_prompts"));
+    StepRunner.run(ctx, stage, Recipe.step(stage, "sample_responses"));
+    RunStep judged = StepRunner.run(ctx, stage, Recipe.step(stage, "judge_responses"));
+
+    List<ResponseRow> responses = ctx.tables().collect(Catalogue.RESPONSES, TableStore.partitionIs("selfref", 1));
+    List<String> prompts = responses.stream().map(ResponseRow::prompt).distinct().toList();
+    assertThat(prompts).isNotEmpty();
+    assertThat(judged.counts()).containsEntry("judge_responses_reference_answers", (long) prompts.size());
+    List<JudgementRow> judgements = ctx.tables().collect(Catalogue.JUDGEMENTS, TableStore.partitionIs("selfref", 1));
+    assertThat(judgements).hasSize(2 * responses.size());
+    assertThat(judgements).allMatch(j -> j.template().equals("additive-5pt-self-reference"));
+
+    Map<String, String> references = new LinkedHashMap<>();
+    Map<String, String> greedy = new LinkedHashMap<>();
+    Map<String, String> none = new LinkedHashMap<>();
+    StepRunner.run(ctx, stage, new io.srlm.pipeline.Step() {
+      @Override
+      public String name() {
+        return "probe";
+      }
+
+      @Override
+      public StepResult run(StepContext s) {
+        String model = EvalSupport.model(s, 1).path();
+        JudgeTemplate self = JudgeTemplate.load(cfg.resolved().confSource(), "additive-5pt-self-reference", "t");
+        JudgeTemplate plain = JudgeTemplate.load(cfg.resolved().confSource(), "additive-5pt-compact", "t");
+        references.putAll(SelfReference.answers(s, self, model, prompts, "probe"));
+        none.putAll(SelfReference.answers(s, plain, model, prompts, "probe_plain"));
+        List<CompletionRequest> asks = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+          asks.add(new CompletionRequest("q" + i, prompts.get(i), 12345L + i));
+        }
+        Map<String, Completion> out = EvalSupport.complete(s, model, asks,
+            SamplingParams.greedy(cfg.responses().sampling().maxNewTokens()), "probe_greedy");
+        for (int i = 0; i < prompts.size(); i++) {
+          greedy.put(prompts.get(i), out.get("q" + i).text().strip());
+        }
+        return s.done("probed");
+      }
+    });
+    assertThat(references).isEqualTo(greedy);
+    assertThat(none).isEmpty();
+  }
+}
