@@ -97,6 +97,20 @@ class OasstImporterTest {
     assertThat(d.rejected()).isEmpty();
   }
 
+  /** With a self-reference template, OASST groups (no known answer) show the humans' best-ranked reply. */
+  @Test
+  void selfReferenceRowsShowTheBestRankedReply() throws IOException {
+    JudgeTemplate self = SeedTestSupport.judge("additive-5pt-self-reference");
+    SeedData d = OasstImporter.read(write("trees.jsonl", String.join("\n", TREES)), "en", self, OnBadRow.FAIL, 0.0,
+        "r1");
+    List<SeedEft> egg = d.eft().stream().filter(r -> r.question().equals(EGG)).toList();
+    assertThat(egg).hasSize(3).allSatisfy(r -> assertThat(r.prompt())
+        .isEqualTo(self.renderPointwise(EGG, r.response(), BEST)));
+    List<SeedEft> sky = d.eft().stream().filter(r -> r.question().equals("Why is the sky blue?")).toList();
+    assertThat(sky).allSatisfy(r -> assertThat(r.prompt()).contains(
+        "<reference>Air scatters blue light more than red light.</reference>"));
+  }
+
   @Test
   void onlyReadyForExportTreesAreImportedAndTheOthersCountedByState() throws IOException {
     // Four usable-looking English trees that are not final: OA's training loader skips them all.
