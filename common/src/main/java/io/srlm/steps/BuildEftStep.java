@@ -1,6 +1,7 @@
 package io.srlm.steps;
 
 import io.srlm.config.SrlmConfig;
+import io.srlm.errors.Errors;
 import io.srlm.pipeline.Step;
 import io.srlm.pipeline.StepContext;
 import io.srlm.pipeline.StepResult;
@@ -40,6 +41,11 @@ public final class BuildEftStep implements Step {
     JudgeTemplate judge = JudgeTemplate.load(c.resolved().confSource(), c.judge().template(), "judge.template");
     if (judge.kind() != JudgeTemplate.Kind.POINTWISE) {
       return ctx.done("skipped: model-written EFT needs a pointwise judge.template");
+    }
+    if (judge.readsReference()) {
+      throw Errors.configBadValue("judge.template", "config", "must show no {reference} answer when eft.enabled = "
+          + "true (model-written EFT makes no reference answers; set eft.enabled = false or another template)",
+          judge.name());
     }
     String model = Models.require(ctx, Models.name(1)).path();
 

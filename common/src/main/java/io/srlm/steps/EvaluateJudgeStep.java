@@ -24,6 +24,7 @@ import io.srlm.util.StableIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -78,6 +79,7 @@ public final class EvaluateJudgeStep implements Step {
     ScoreParser parser = template.parser();
     List<JudgeGroup> judged = new ArrayList<>();
     List<EvalSample> samples = new ArrayList<>();
+    List<TruthAuc.Scored> checking = new ArrayList<>();
     long parsed = 0;
     for (List<SeedEft> g : chosen) {
       List<JudgeItem> items = new ArrayList<>();
@@ -94,6 +96,7 @@ public final class EvaluateJudgeStep implements Step {
         parsed += n;
         Double mean = m.value();
         items.add(new JudgeItem(e.humanRank(), mean));
+        checkingAnswer(e, mean).ifPresent(checking::add);
         samples.add(new EvalSample(ctx.runId(), it, modelName, "judge", e.eftId(), e.question() + "\n=> "
             + e.response(), texts.toString(), mean, e.humanScore(), n > 0 ? "ok" : "unparsed"));
       }
@@ -102,7 +105,6 @@ public final class EvaluateJudgeStep implements Step {
     JudgeMetricsResult res = JudgeMetrics.forScale(template.scoreMax()).compute(judged);
     r.count("groups", judged.size()).count("judgements", requests.size()).count("parsed", parsed);
     List<EvaluationRow> rows = new ArrayList<>(res.toRows(ctx.runId(), it, modelName));
-    List<TruthAuc.Scored> checking = checkingAnswers(chosen, samples);
     TruthAuc check = TruthAuc.of(checking);
     if (check.pairs() > 0) {
       Interval ci = TruthAuc.bootstrap95(checking, 1000, StableIds.seed(ctx.seed(), it, "checking-auc-bootstrap"));
@@ -122,21 +124,12 @@ public final class EvaluateJudgeStep implements Step {
   }
 
   /**
-   * The judged held-out answers that the checking AUC compares (right, or wrong in the right form), with the
-   * judge's mean score; the samples are in the order of the groups' rows.
+   * A judged held-out answer as the checking AUC compares it (right, or wrong in the right form, with the judge's
+   * mean score, null when unparsed, within its group), or empty when it is not compared.
    */
-  static List<TruthAuc.Scored> checkingAnswers(List<List<SeedEft>> groups, List<EvalSample> judged) {
-    List<TruthAuc.Scored> out = new ArrayList<>();
-    int i = 0;
-    for (List<SeedEft> g : groups) {
-      for (SeedEft e : g) {
-        EvalSample s = judged.get(i++);
-        BuiltinTasks.Checking kind = BuiltinTasks.checkingKind(e.question(), e.response());
-        if (kind != BuiltinTasks.Checking.OTHER) {
-          out.add(new TruthAuc.Scored(e.groupId(), kind == BuiltinTasks.Checking.RIGHT, s.score()));
-        }
-      }
-    }
-    return out;
+  static Optional<TruthAuc.Scored> checkingAnswer(SeedEft e, Double meanScore) {
+    BuiltinTasks.Checking kind = BuiltinTasks.checkingKind(e.question(), e.response());
+    return kind == BuiltinTasks.Checking.OTHER ? Optional.empty()
+        : Optional.of(new TruthAuc.Scored(e.groupId(), kind == BuiltinTasks.Checking.RIGHT, meanScore));
   }
 }

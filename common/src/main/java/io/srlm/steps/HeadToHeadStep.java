@@ -63,7 +63,7 @@ public final class HeadToHeadStep implements Step {
     Map<String, Completion> oldAns = EvalSupport.complete(ctx, older.path(), answerAsks(ctx, it, held, oldName, m),
         params, NAME + "_old");
     int k = pairwise ? 1 : c.judge().samples() * m;
-    Map<String, String> references = pairwise ? Map.of() : SelfReference.answers(ctx, template, judge,
+    Map<String, String> references = SelfReference.answers(ctx, template, judge,
         held.stream().map(SeedIft::prompt).toList(), NAME + "_reference");
     List<CompletionRequest> judgeAsks = new ArrayList<>();
     for (SeedIft s : held) {

@@ -25,7 +25,7 @@ final class SelfReference {
 
   /**
    * The judge model's greedy answer to each distinct question, by question; empty when the template shows no
-   * reference (then nothing is generated).
+   * reference (then nothing is generated: pairwise templates never do).
    *
    * @param judgeModel the model that judges (and so answers)
    * @param label the generation's label in logs and counters
@@ -52,6 +52,6 @@ final class SelfReference {
 
   /** The judge prompt for one response, with the question's reference when the template shows one. */
   static String render(JudgeTemplate template, Map<String, String> references, String question, String response) {
-    return template.renderPointwise(question, response, template.readsReference() ? references.get(question) : null);
+    return template.renderPointwise(question, response, references.get(question));
   }
 }

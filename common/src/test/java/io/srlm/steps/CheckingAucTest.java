@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.srlm.eval.TruthAuc;
 import io.srlm.seed.BuiltinTasks;
 import io.srlm.seed.BuiltinTasks.Checking;
-import io.srlm.tables.EvalSample;
 import io.srlm.tables.SeedEft;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +46,14 @@ class CheckingAucTest {
             eft("g1", LAST, "The answer is seal."), eft("g1", LAST, "")),
         List.of(eft("g2", CONVERT, "3000 meters"), eft("g2", CONVERT, "300 meters")),
         List.of(eft("g3", REVERSE, "sun fox red"), eft("g3", REVERSE, "red fox sun")));
-    List<EvalSample> judged = new ArrayList<>();
-    for (Double score : new Double[] {4.0, 2.0, 4.0, 5.0, 0.0, 3.0, 1.0, 5.0, null}) {
-      judged.add(new EvalSample("r", 0, "M1", "judge", "x", "q", "t", score, 0.0, "ok"));
+    Double[] scores = {4.0, 2.0, 4.0, 5.0, 0.0, 3.0, 1.0, 5.0, null};
+    List<TruthAuc.Scored> in = new ArrayList<>();
+    int i = 0;
+    for (List<SeedEft> g : groups) {
+      for (SeedEft e : g) {
+        EvaluateJudgeStep.checkingAnswer(e, scores[i++]).ifPresent(in::add);
+      }
     }
-    List<TruthAuc.Scored> in = EvaluateJudgeStep.checkingAnswers(groups, judged);
     assertThat(in).hasSize(7);
     TruthAuc auc = TruthAuc.of(in);
     assertThat(auc.pairs()).isEqualTo(3);

@@ -1,8 +1,11 @@
 package io.srlm.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.srlm.config.SrlmConfig;
+import io.srlm.errors.ErrorCode;
+import io.srlm.errors.SrlmException;
 import io.srlm.loop.Recipe;
 import io.srlm.model.SamplingParams;
 import io.srlm.pipeline.RunContext;
@@ -87,5 +90,23 @@ class SelfReferenceJudgingTest {
     });
     assertThat(references).isEqualTo(greedy);
     assertThat(none).isEmpty();
+  }
+
+  /** Model-written EFT makes no reference answers: with a self-reference template it stops before it writes. */
+  @Test
+  void modelWrittenEftRefusesASelfReferenceTemplateNamingTheKey() {
+    SrlmConfig cfg = TestConf.loop(dir, "run.id=selfref-eft", "judge.template=additive-5pt-self-reference",
+        "eft.enabled=true", "seed.builtin.ift_per_task=20", "seed.builtin.eft_groups_per_task=4",
+        "seed.builtin.task_creation_rows=10");
+    RunContext ctx = RunContext.open(LocalSpark.session(), cfg, false, false);
+    SrlmConfig.Stage stage = cfg.loop().stages().get(0);
+    StepRunner.run(ctx, stage, new LoadSeedStep());
+    long eftRows = ctx.tables().collect(Catalogue.SEED_EFT, TableStore.partitionIs("selfref-eft", 0)).size();
+    assertThatThrownBy(() -> StepRunner.run(ctx, stage, new BuildEftStep()))
+        .isInstanceOfSatisfying(SrlmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG))
+        .hasMessageContaining("judge.template").hasMessageContaining("eft.enabled")
+        .hasMessageContaining("additive-5pt-self-reference");
+    assertThat(ctx.tables().collect(Catalogue.SEED_EFT, TableStore.partitionIs("selfref-eft", 0)))
+        .as("nothing written").hasSize((int) eftRows);
   }
 }
