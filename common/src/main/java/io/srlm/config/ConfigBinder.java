@@ -65,7 +65,7 @@ final class ConfigBinder {
         r.oneOf("seed.on_bad_row", "fail", "skip"), r.numIn("seed.heldout_fraction", 0, 0.9),
         new SrlmConfig.BuiltinSeed(r.intAtLeast("seed.builtin.ift_per_task", 1),
             r.intAtLeast("seed.builtin.eft_groups_per_task", 1), r.intAtLeast("seed.builtin.contrast_groups_per_task", 0),
-            r.intAtLeast("seed.builtin.task_creation_rows", 0)));
+            r.intAtLeast("seed.builtin.reference_groups_per_task", 0), r.intAtLeast("seed.builtin.task_creation_rows", 0)));
     if (seed.source().equals("jsonl") && seed.iftPath().isEmpty()) {
       throw Errors.configBadValue("seed.ift_path", r.origin("seed.ift_path"),
           "must name a JSONL file when seed.source = jsonl", "''");

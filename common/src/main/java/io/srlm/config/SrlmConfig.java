@@ -75,8 +75,8 @@ public record SrlmConfig(Run run, Storage storage, SparkConf spark, Engine engin
       String onBadRow, double heldoutFraction, BuiltinSeed builtin) implements Serializable {}
 
   /** seed.builtin.* */
-  public record BuiltinSeed(int iftPerTask, int eftGroupsPerTask, int contrastGroupsPerTask, int taskCreationRows)
-      implements Serializable {}
+  public record BuiltinSeed(int iftPerTask, int eftGroupsPerTask, int contrastGroupsPerTask,
+      int referenceGroupsPerTask, int taskCreationRows) implements Serializable {}
 
   /** prompts.*: few-shot prompt generation. */
   public record Prompts(int targetCount, int maxRequestsFactor, int shots, int seedShots, String generator,

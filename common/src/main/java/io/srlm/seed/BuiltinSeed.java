@@ -30,6 +30,8 @@ public final class BuiltinSeed {
   public static final String SOURCE = "builtin";
   /** The source of contrast groups' rows (the right answer against same-form wrong ones). */
   public static final String CONTRAST_SOURCE = "builtin_contrast";
+  /** The source of reference groups' rows (answers scored against a shown reference that is right or wrong). */
+  public static final String REFERENCE_SOURCE = "builtin_reference";
   public static final String TASK_CREATION = "task_creation";
   /** Wrong answers per contrast group, at most. */
   static final int CONTRAST_WRONG = 3;
@@ -43,31 +45,36 @@ public final class BuiltinSeed {
    * @param contrastGroupsPerTask more judging groups per family, of train-split questions only: the right answer
    *     and up to 3 wrong answers of the same form ({@link NearMiss}), so that only checking the answer against the
    *     question ranks them; 0 for none
+   * @param referenceGroupsPerTask more judging groups per family for a template that shows a reference answer
+   *     ({@link JudgeTemplate#readsReference}), of train-split questions only: the reference shown is the right answer
+   *     or a near miss (one each, by chance), the two answers are the reference itself and the other one, and both
+   *     are graded against the shown reference, so that agreeing with the reference is the only cue; 0 for none
    * @param taskCreationRows task-creation rows, of which about heldoutFraction are held out
    * @param heldoutFraction the fraction of questions held out, in [0, 1)
    * @param seed the random seed
    */
-  public record Options(int iftPerTask, int eftGroupsPerTask, int contrastGroupsPerTask, int taskCreationRows,
-      double heldoutFraction, long seed) {
+  public record Options(int iftPerTask, int eftGroupsPerTask, int contrastGroupsPerTask,
+      int referenceGroupsPerTask, int taskCreationRows, double heldoutFraction, long seed) {
     public Options {
       nonNegative("seed.builtin.ift_per_task", iftPerTask);
       nonNegative("seed.builtin.eft_groups_per_task", eftGroupsPerTask);
       nonNegative("seed.builtin.contrast_groups_per_task", contrastGroupsPerTask);
+      nonNegative("seed.builtin.reference_groups_per_task", referenceGroupsPerTask);
       nonNegative("seed.builtin.task_creation_rows", taskCreationRows);
       if (!(heldoutFraction >= 0 && heldoutFraction < 1)) {
         throw Errors.configBadValue("seed.heldout_fraction", "seed options", "must be in [0, 1)", heldoutFraction);
       }
     }
 
-    /** Without contrast groups. */
+    /** Without contrast or reference groups. */
     public Options(int iftPerTask, int eftGroupsPerTask, int taskCreationRows, double heldoutFraction, long seed) {
-      this(iftPerTask, eftGroupsPerTask, 0, taskCreationRows, heldoutFraction, seed);
+      this(iftPerTask, eftGroupsPerTask, 0, 0, taskCreationRows, heldoutFraction, seed);
     }
 
     /** The options a run's config asks for ({@code seed.builtin.*}). */
     public static Options of(SrlmConfig.BuiltinSeed b, double heldoutFraction, long seed) {
-      return new Options(b.iftPerTask(), b.eftGroupsPerTask(), b.contrastGroupsPerTask(), b.taskCreationRows(),
-          heldoutFraction, seed);
+      return new Options(b.iftPerTask(), b.eftGroupsPerTask(), b.contrastGroupsPerTask(),
+          b.referenceGroupsPerTask(), b.taskCreationRows(), heldoutFraction, seed);
     }
 
     private static void nonNegative(String key, int v) {
@@ -88,6 +95,12 @@ public final class BuiltinSeed {
    * score), heldout_ift (task and task-creation rows), heldout_eft, heldout_eft_groups.
    */
   public static SeedData generate(Options opts, JudgeTemplate judge, TaskPrompt taskPrompt, String runId) {
+    if (opts.referenceGroupsPerTask() > 0 && !judge.readsReference()) {
+      throw Errors.configBadValue("seed.builtin.reference_groups_per_task", "seed options",
+          "needs a judge template that shows a {reference} (judge.template = additive-5pt-self-reference); judge "
+              + "template '" + judge.name() + "' shows none, so set it to 0 or change judge.template",
+          opts.referenceGroupsPerTask());
+    }
     Map<String, Long> counts = new LinkedHashMap<>();
     List<SeedIft> ift = new ArrayList<>();
     List<String> trainPool = new ArrayList<>();
@@ -175,6 +188,39 @@ public final class BuiltinSeed {
       }
     }
     counts.put("contrast_groups", (long) contrast);
+    int reference = 0;
+    for (String family : BuiltinTasks.families()) {
+      Random rnd = new Random(StableIds.seed(opts.seed(), "reference", family));
+      Set<String> seen = new LinkedHashSet<>();
+      int made = 0;
+      for (int tries = 0; made < opts.referenceGroupsPerTask()
+          && tries < opts.referenceGroupsPerTask() * TRIES_PER_ROW; tries++) {
+        Task t = BuiltinTasks.sample(family, rnd);
+        if (!SeedSplit.of(t.prompt(), opts.heldoutFraction()).equals(SeedSplit.TRAIN) || !seen.add(t.prompt())) {
+          continue;
+        }
+        Optional<String> miss = NearMiss.of(t, rnd);
+        if (miss.isEmpty()) {
+          continue;
+        }
+        boolean rightShown = rnd.nextBoolean();
+        String shown = rightShown ? t.expected() : miss.get();
+        List<String> texts = new ArrayList<>(List.of(t.expected(), miss.get()));
+        Collections.shuffle(texts, rnd);
+        Task asShown = new Task(t.family(), t.prompt(), shown, t.items());
+        List<EftRows.Candidate> cands = graded(asShown, texts);
+        EftRows.Group g = new EftRows.Group(runId, REFERENCE_SOURCE, SeedSplit.TRAIN, family, reference, t.prompt(),
+            shown);
+        counts.merge("reference_groups." + (rightShown ? "right" : "wrong") + "_reference", 1L, Long::sum);
+        eft.addAll(EftRows.build(judge, g, cands));
+        reference++;
+        made++;
+      }
+      if (made < opts.referenceGroupsPerTask()) {
+        counts.put("reference_shortfall." + family, (long) (opts.referenceGroupsPerTask() - made));
+      }
+    }
+    counts.put("reference_groups", (long) reference);
     counts.put("eft_groups", (long) groups);
     counts.put("eft_rows", (long) eft.size());
     counts.put("heldout_ift", ift.stream().filter(r -> r.split().equals(SeedSplit.HELDOUT)).count());

@@ -269,7 +269,7 @@ class BuiltinSeedTest {
    */
   @Test
   void contrastGroupsPitTheRightAnswerAgainstWrongAnswersOfTheSameForm() {
-    BuiltinSeed.Options opts = new BuiltinSeed.Options(60, 12, 20, 40, 0.2, 7);
+    BuiltinSeed.Options opts = new BuiltinSeed.Options(60, 12, 20, 0, 40, 0.2, 7);
     SeedData d = generate(opts, "additive-5pt-compact");
     SeedData without = generate(SMALL, "additive-5pt-compact");
     List<SeedEft> contrast = d.eft().stream().filter(r -> r.source().equals(BuiltinSeed.CONTRAST_SOURCE)).toList();
@@ -327,7 +327,7 @@ class BuiltinSeedTest {
   @Test
   void selfReferenceRowsShowTheKnownAnswerAsTheReference() {
     JudgeTemplate judge = SeedTestSupport.judge("additive-5pt-self-reference");
-    SeedData d = generate(new BuiltinSeed.Options(60, 12, 10, 40, 0.2, 7), "additive-5pt-self-reference");
+    SeedData d = generate(new BuiltinSeed.Options(60, 12, 10, 0, 40, 0.2, 7), "additive-5pt-self-reference");
     assertThat(d.eft()).extracting(SeedEft::source).contains("builtin", BuiltinSeed.CONTRAST_SOURCE);
     for (SeedEft r : d.eft()) {
       Task t = BuiltinTasks.parse(r.question()).orElseThrow();
@@ -338,14 +338,70 @@ class BuiltinSeedTest {
     }
   }
 
+  /**
+   * Reference groups: per train question, the reference shown is the right answer or a near miss, the two answers
+   * are the shown reference and the other one, and both are graded against the shown reference, so the answer
+   * equal to the reference is the one scored 5 whether or not it is right; right and wrong references come in about
+   * equal numbers; the other rows are exactly those made without them.
+   */
+  @Test
+  void referenceGroupsScoreTheAnswersAgainstTheShownReferenceRightOrWrong() {
+    JudgeTemplate judge = SeedTestSupport.judge("additive-5pt-self-reference");
+    SeedData d = generate(new BuiltinSeed.Options(60, 12, 0, 30, 40, 0.2, 7), "additive-5pt-self-reference");
+    SeedData without = generate(SMALL, "additive-5pt-self-reference");
+    assertThat(d.eft().stream().filter(r -> !r.source().equals(BuiltinSeed.REFERENCE_SOURCE)).toList())
+        .isEqualTo(without.eft());
+    assertThat(d.ift()).isEqualTo(without.ift());
+    List<SeedEft> rows = d.eft().stream().filter(r -> r.source().equals(BuiltinSeed.REFERENCE_SOURCE)).toList();
+    Map<String, List<SeedEft>> groups = rows.stream().collect(Collectors.groupingBy(SeedEft::groupId));
+    assertThat(groups).hasSize(8 * 30);
+    assertThat(d.count("reference_groups")).isEqualTo(8 * 30);
+    int wrongShown = 0;
+    for (List<SeedEft> g : groups.values()) {
+      Task t = BuiltinTasks.parse(g.get(0).question()).orElseThrow();
+      assertThat(SeedSplit.of(t.prompt(), 0.2)).as("a train question").isEqualTo(SeedSplit.TRAIN);
+      assertThat(g).hasSize(2).extracting(SeedEft::response).contains(t.expected());
+      String miss = g.stream().map(SeedEft::response).filter(a -> !a.equals(t.expected())).findFirst().orElseThrow();
+      String shown = g.stream().filter(r -> r.prompt().contains("<reference>" + t.expected() + "</reference>"))
+          .findAny().isPresent() ? t.expected() : miss;
+      wrongShown += shown.equals(miss) ? 1 : 0;
+      Task asShown = new Task(t.family(), t.prompt(), shown, t.items());
+      for (SeedEft r : g) {
+        assertThat(r.split()).isEqualTo("train");
+        assertThat(r.prompt()).isEqualTo(judge.renderPointwise(r.question(), r.response(), shown));
+        Grade grade = BuiltinTasks.grade(asShown, r.response());
+        assertThat(r.humanScore()).as(r.response() + " against " + shown).isEqualTo(grade.score());
+        assertThat(r.completion()).isEqualTo(grade.justification() + "\nScore: " + grade.score());
+        if (r.response().equals(shown)) {
+          assertThat(r.humanScore()).isEqualTo(5.0);
+          assertThat(r.humanRank()).isZero();
+        } else {
+          assertThat(r.humanScore()).isLessThan(5.0);
+        }
+      }
+    }
+    assertThat(wrongShown).isEqualTo(d.count("reference_groups.wrong_reference")).isBetween(90, 150);
+    assertThat(d.eft().stream().map(SeedEft::eftId).distinct()).hasSize(d.eft().size());
+  }
+
+  @Test
+  void referenceGroupsNeedATemplateThatShowsAReference() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> generate(new BuiltinSeed.Options(60, 12, 0, 5, 40, 0.2, 7), "additive-5pt-compact"))
+        .hasMessageContaining("seed.builtin.reference_groups_per_task").hasMessageContaining("judge.template")
+        .hasMessageContaining("additive-5pt-compact");
+  }
+
   @Test
   void optionsAreValidated() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuiltinSeed.Options(-1, 1, 1, 0.1, 1))
         .hasMessageContaining("seed.builtin.ift_per_task");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuiltinSeed.Options(1, 1, 1, 1.0, 1))
         .hasMessageContaining("seed.heldout_fraction");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuiltinSeed.Options(1, 1, -1, 1, 0.1, 1))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuiltinSeed.Options(1, 1, -1, 0, 1, 0.1, 1))
         .hasMessageContaining("seed.builtin.contrast_groups_per_task");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuiltinSeed.Options(1, 1, 0, -1, 1, 0.1, 1))
+        .hasMessageContaining("seed.builtin.reference_groups_per_task");
   }
 
   private static List<String> tasks(String text) {
