@@ -134,99 +134,94 @@ public final class BuiltinSeed {
     counts.put("task_creation_rows", (long) creation);
 
     List<SeedEft> eft = new ArrayList<>();
-    int groups = 0;
-    int heldoutGroups = 0;
-    for (String family : BuiltinTasks.families()) {
-      Random rnd = new Random(StableIds.seed(opts.seed(), "eft", family));
-      Set<String> seen = new LinkedHashSet<>();
-      int made = 0;
-      for (int tries = 0; made < opts.eftGroupsPerTask() && tries < opts.eftGroupsPerTask() * TRIES_PER_ROW;
-          tries++) {
-        Task t = BuiltinTasks.sample(family, rnd);
-        if (!seen.add(t.prompt())) {
-          continue;
-        }
-        String split = SeedSplit.of(t.prompt(), opts.heldoutFraction());
-        EftRows.Group g = new EftRows.Group(runId, SOURCE, split, family, groups, t.prompt(),
-            t.expected());
-        List<EftRows.Candidate> cands = candidates(t, rnd);
-        for (EftRows.Candidate c : cands) {
-          counts.merge("eft_answers.score_" + (int) c.score5(), 1L, Long::sum);
-        }
-        eft.addAll(EftRows.build(judge, g, cands));
-        groups++;
-        made++;
-        heldoutGroups += split.equals(SeedSplit.HELDOUT) ? 1 : 0;
+    int[] heldoutGroups = {0};
+    int groups = drawGroups(opts, "eft", opts.eftGroupsPerTask(), false, counts, null, (family, t, rnd, key) -> {
+      String split = SeedSplit.of(t.prompt(), opts.heldoutFraction());
+      List<EftRows.Candidate> cands = candidates(t, rnd);
+      for (EftRows.Candidate c : cands) {
+        counts.merge("eft_answers.score_" + (int) c.score5(), 1L, Long::sum);
       }
-    }
-    int contrast = 0;
-    for (String family : BuiltinTasks.families()) {
-      Random rnd = new Random(StableIds.seed(opts.seed(), "contrast", family));
-      Set<String> seen = new LinkedHashSet<>();
-      int made = 0;
-      for (int tries = 0; made < opts.contrastGroupsPerTask()
-          && tries < opts.contrastGroupsPerTask() * TRIES_PER_ROW; tries++) {
-        Task t = BuiltinTasks.sample(family, rnd);
-        if (!SeedSplit.of(t.prompt(), opts.heldoutFraction()).equals(SeedSplit.TRAIN) || !seen.add(t.prompt())) {
-          continue;
-        }
-        List<EftRows.Candidate> cands = contrastCandidates(t, rnd);
-        if (cands.size() < 2) {
-          continue;
-        }
-        EftRows.Group g = new EftRows.Group(runId, CONTRAST_SOURCE, SeedSplit.TRAIN, family, contrast, t.prompt(),
-            t.expected());
-        for (EftRows.Candidate c : cands) {
-          counts.merge("contrast_answers.score_" + (int) c.score5(), 1L, Long::sum);
-        }
-        eft.addAll(EftRows.build(judge, g, cands));
-        contrast++;
-        made++;
-      }
-      if (made < opts.contrastGroupsPerTask()) {
-        counts.put("contrast_shortfall." + family, (long) (opts.contrastGroupsPerTask() - made));
-      }
-    }
+      eft.addAll(EftRows.build(judge, new EftRows.Group(runId, SOURCE, split, family, key, t.prompt(), t.expected()),
+          cands));
+      heldoutGroups[0] += split.equals(SeedSplit.HELDOUT) ? 1 : 0;
+      return true;
+    });
+    int contrast = drawGroups(opts, "contrast", opts.contrastGroupsPerTask(), true, counts, "contrast_shortfall.",
+        (family, t, rnd, key) -> {
+          List<EftRows.Candidate> cands = contrastCandidates(t, rnd);
+          if (cands.size() < 2) {
+            return false;
+          }
+          for (EftRows.Candidate c : cands) {
+            counts.merge("contrast_answers.score_" + (int) c.score5(), 1L, Long::sum);
+          }
+          eft.addAll(EftRows.build(judge, new EftRows.Group(runId, CONTRAST_SOURCE, SeedSplit.TRAIN, family, key,
+              t.prompt(), t.expected()), cands));
+          return true;
+        });
     counts.put("contrast_groups", (long) contrast);
-    int reference = 0;
-    for (String family : BuiltinTasks.families()) {
-      Random rnd = new Random(StableIds.seed(opts.seed(), "reference", family));
-      Set<String> seen = new LinkedHashSet<>();
-      int made = 0;
-      for (int tries = 0; made < opts.referenceGroupsPerTask()
-          && tries < opts.referenceGroupsPerTask() * TRIES_PER_ROW; tries++) {
-        Task t = BuiltinTasks.sample(family, rnd);
-        if (!SeedSplit.of(t.prompt(), opts.heldoutFraction()).equals(SeedSplit.TRAIN) || !seen.add(t.prompt())) {
-          continue;
-        }
-        Optional<String> miss = NearMiss.of(t, rnd);
-        if (miss.isEmpty()) {
-          continue;
-        }
-        boolean rightShown = rnd.nextBoolean();
-        String shown = rightShown ? t.expected() : miss.get();
-        List<String> texts = new ArrayList<>(List.of(t.expected(), miss.get()));
-        Collections.shuffle(texts, rnd);
-        Task asShown = new Task(t.family(), t.prompt(), shown, t.items());
-        List<EftRows.Candidate> cands = graded(asShown, texts);
-        EftRows.Group g = new EftRows.Group(runId, REFERENCE_SOURCE, SeedSplit.TRAIN, family, reference, t.prompt(),
-            shown);
-        counts.merge("reference_groups." + (rightShown ? "right" : "wrong") + "_reference", 1L, Long::sum);
-        eft.addAll(EftRows.build(judge, g, cands));
-        reference++;
-        made++;
-      }
-      if (made < opts.referenceGroupsPerTask()) {
-        counts.put("reference_shortfall." + family, (long) (opts.referenceGroupsPerTask() - made));
-      }
-    }
+    int reference = drawGroups(opts, "reference", opts.referenceGroupsPerTask(), true, counts, "reference_shortfall.",
+        (family, t, rnd, key) -> {
+          Optional<String> miss = NearMiss.of(t, rnd);
+          if (miss.isEmpty()) {
+            return false;
+          }
+          boolean rightShown = rnd.nextBoolean();
+          String shown = rightShown ? t.expected() : miss.get();
+          List<String> texts = new ArrayList<>(List.of(t.expected(), miss.get()));
+          Collections.shuffle(texts, rnd);
+          List<EftRows.Candidate> cands = graded(new Task(t.family(), t.prompt(), shown, t.items()), texts);
+          counts.merge("reference_groups." + (rightShown ? "right" : "wrong") + "_reference", 1L, Long::sum);
+          eft.addAll(EftRows.build(judge, new EftRows.Group(runId, REFERENCE_SOURCE, SeedSplit.TRAIN, family, key,
+              t.prompt(), shown), cands));
+          return true;
+        });
     counts.put("reference_groups", (long) reference);
     counts.put("eft_groups", (long) groups);
     counts.put("eft_rows", (long) eft.size());
     counts.put("heldout_ift", ift.stream().filter(r -> r.split().equals(SeedSplit.HELDOUT)).count());
     counts.put("heldout_eft", eft.stream().filter(r -> r.split().equals(SeedSplit.HELDOUT)).count());
-    counts.put("heldout_eft_groups", (long) heldoutGroups);
+    counts.put("heldout_eft_groups", (long) heldoutGroups[0]);
     return new SeedData(ift, eft, List.of(), counts);
+  }
+
+  /** Makes one judging group of a drawn question; false when the question gives none (it is then skipped). */
+  private interface GroupMaker {
+    boolean make(String family, Task t, Random rnd, int groupKey);
+  }
+
+  /**
+   * Draws distinct questions per family, each family from its own random stream ({@code stream}, family), and hands
+   * each to {@code maker} with that stream, until {@code wanted} groups are made or {@value #TRIES_PER_ROW} tries per
+   * wanted group are spent. Group keys count the groups made across families, from 0.
+   *
+   * @param trainOnly skip held-out questions
+   * @param shortfallKey prefix of the count of groups a family fell short by, or null for none
+   * @return the groups made
+   */
+  private static int drawGroups(Options opts, String stream, int wanted, boolean trainOnly, Map<String, Long> counts,
+      String shortfallKey, GroupMaker maker) {
+    int groups = 0;
+    for (String family : BuiltinTasks.families()) {
+      Random rnd = new Random(StableIds.seed(opts.seed(), stream, family));
+      Set<String> seen = new LinkedHashSet<>();
+      int made = 0;
+      for (int tries = 0; made < wanted && tries < wanted * TRIES_PER_ROW; tries++) {
+        Task t = BuiltinTasks.sample(family, rnd);
+        boolean heldout = !SeedSplit.of(t.prompt(), opts.heldoutFraction()).equals(SeedSplit.TRAIN);
+        if ((trainOnly && heldout) || !seen.add(t.prompt())) {
+          continue;
+        }
+        if (maker.make(family, t, rnd, groups)) {
+          groups++;
+          made++;
+        }
+      }
+      if (shortfallKey != null && made < wanted) {
+        counts.put(shortfallKey + family, (long) (wanted - made));
+      }
+    }
+    return groups;
   }
 
   /** All prompt and completion texts of the seed data (to train the built-in model's tokenizer). */
