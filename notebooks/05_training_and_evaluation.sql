@@ -115,7 +115,9 @@ ORDER BY evaluation, metric, iteration
 -- MAGIC ## Does self-rewarding help? (efficacy)
 -- MAGIC Per model: held-out greedy task accuracy with its 95% interval, the judge's pairwise accuracy against the
 -- MAGIC held-out ranking, its checking AUC (the right held-out answer over wrong ones of the same form, which only
--- MAGIC checking the answer tells apart), the judge's within-prompt AUC on its own sampled answers (right over wrong, with a 95%
+-- MAGIC checking the answer tells apart), with a self-reference judge template its reference-agreement AUC (the response
+-- MAGIC equal to the reference shown over one that differs; 0.5 = it ignores the reference, empty for other templates),
+-- MAGIC the judge's within-prompt AUC on its own sampled answers (right over wrong, with a 95%
 -- MAGIC bootstrap interval over prompts; 0.5 = chance), and the head-to-head against the previous model, judged by
 -- MAGIC the fixed judge named in its label, with its tie rate.
 
@@ -129,6 +131,7 @@ SELECT
     round(max(CASE WHEN metric = 'greedy_accuracy' THEN ci_high END), 3)) AS accuracy_95ci,
   round(max(CASE WHEN evaluation = 'judge' AND metric = 'pairwise_accuracy' THEN value END), 3) AS judge_pairwise_acc,
   round(max(CASE WHEN metric = 'checking_auc' THEN value END), 3) AS checking_auc,
+  round(max(CASE WHEN metric = 'reference_agreement_auc' THEN value END), 3) AS reference_agreement_auc,
   round(max(CASE WHEN metric = 'own_answer_auc' THEN value END), 3) AS own_answer_auc,
   concat_ws(' - ', round(max(CASE WHEN metric = 'own_answer_auc' THEN ci_low END), 3),
     round(max(CASE WHEN metric = 'own_answer_auc' THEN ci_high END), 3)) AS auc_95ci,

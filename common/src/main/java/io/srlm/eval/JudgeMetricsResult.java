@@ -48,6 +48,13 @@ public record JudgeMetricsResult(Metric pairwiseAccuracy, Metric fiveBest, Metri
   public static final String CHECKING_AUC = "checking_auc";
 
   /**
+   * Written by the judge evaluation of a self-reference template: the AUC of the response equal to the shown
+   * reference over the one that differs, same question and reference, the reference being the right answer or a
+   * same-form wrong one (see {@code io.srlm.steps.ReferenceAgreement}): 0.5 when the judge ignores its reference.
+   */
+  public static final String REFERENCE_AGREEMENT_AUC = "reference_agreement_auc";
+
+  /**
    * One evaluations row per defined metric (undefined ones, with n = 0, are left out). The proportions
    * (pairwise accuracy, five-best, exact match, parse-failure rate) carry a 95% Wilson interval with
    * {@code value * n} successes; the correlations carry none.

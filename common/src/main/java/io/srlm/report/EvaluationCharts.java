@@ -20,9 +20,10 @@ final class EvaluationCharts {
   static final List<String> HEAD_TO_HEAD_METRICS = List.of("win_rate", "tie_rate", "wins", "ties", "losses");
   /**
    * Besides the human-ranking metrics: the judge's AUC of right over same-form wrong held-out answers, and its
-   * within-prompt AUC on the model's own answers.
+   * within-prompt AUC on the model's own answers, and (self-reference templates only) whether it follows its reference.
    */
-  static final List<String> AUCS = List.of(JudgeMetricsResult.CHECKING_AUC, "own_answer_auc");
+  static final List<String> AUCS = List.of(JudgeMetricsResult.CHECKING_AUC, "own_answer_auc",
+      JudgeMetricsResult.REFERENCE_AGREEMENT_AUC);
 
   private EvaluationCharts() {}
 
@@ -52,7 +53,10 @@ final class EvaluationCharts {
             + "unrelated or repeated) to the same held-out question, which only checking the answer can tell apart. "
             + "Own-answer AUC: "
             + "the model's own sampled answers to held-out checkable prompts, judged by it; the probability that a "
-            + "right answer outscores a wrong one of the same prompt (0.5 = chance).",
+            + "right answer outscores a wrong one of the same prompt (0.5 = chance). Reference-agreement AUC (only with a "
+            + "self-reference judge template): the probability that the response equal to the reference shown "
+            + "outscores one that differs, the reference being the right answer or a same-form wrong one (0.5 = the "
+            + "judge ignores its reference).",
         Png.render("judge_metrics", c)));
   }
 

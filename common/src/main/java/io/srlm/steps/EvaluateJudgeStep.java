@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * held-out split: the built-in set's graded answers, or an OASST import's ranked siblings) with the same judge
  * prompt, sampling and parser as the loop, and the paper's metrics compare its scores with the human ranking:
  * pairwise accuracy, 5-best %, exact match %, Spearman, Kendall tau, plus the parse-failure rate; and the
- * within-prompt AUC of its scores of its own right and wrong answers to held-out prompts ({@link OwnAnswerAuc}).
+ * within-prompt AUC of its scores of its own right and wrong answers to held-out prompts ({@link OwnAnswerAuc}); with
+ * a self-reference template, also whether it uses its reference ({@link ReferenceAgreement}).
  */
 public final class EvaluateJudgeStep implements Step {
   public static final String NAME = "evaluate_judge";
@@ -84,21 +85,15 @@ public final class EvaluateJudgeStep implements Step {
     for (List<SeedEft> g : chosen) {
       List<JudgeItem> items = new ArrayList<>();
       for (SeedEft e : g) {
-        List<ScoreParser.Parsed> ks = new ArrayList<>();
-        StringBuilder texts = new StringBuilder();
-        for (int j = 0; j < k; j++) {
-          String text = out.get(e.eftId() + "#" + j).text();
-          ks.add(parser.parse(text));
-          texts.append(j == 0 ? "" : "\n---\n").append(text);
-        }
-        Judging.Mean m = Judging.mean(ks);
+        Judged judgedItem = judged(out, e.eftId(), k, parser);
+        Judging.Mean m = judgedItem.mean();
         int n = m.parsed();
         parsed += n;
         Double mean = m.value();
         items.add(new JudgeItem(e.humanRank(), mean));
         checkingAnswer(e, mean).ifPresent(checking::add);
         samples.add(new EvalSample(ctx.runId(), it, modelName, "judge", e.eftId(), e.question() + "\n=> "
-            + e.response(), texts.toString(), mean, e.humanScore(), n > 0 ? "ok" : "unparsed"));
+            + e.response(), judgedItem.texts(), mean, e.humanScore(), n > 0 ? "ok" : "unparsed"));
       }
       judged.add(new JudgeGroup(g.get(0).groupId(), items));
     }
@@ -112,15 +107,80 @@ public final class EvaluateJudgeStep implements Step {
           JudgeMetricsResult.CHECKING_AUC,
           check.auc(), check.pairs(), ci.low(), ci.high()));
     }
+    double agreementAuc = Double.NaN;
+    if (template.readsReference()) {
+      agreementAuc = referenceAgreement(ctx, template, model, modelName, chosen, rows, samples, r);
+    }
     OwnAnswerAuc.Out own = OwnAnswerAuc.run(ctx, c, it, modelName, model, JudgeMetricsResult.EVALUATION, r);
     rows.addAll(own.rows());
     samples.addAll(own.samples());
-    EvalSupport.write(ctx, it, JudgeMetricsResult.EVALUATION, List.of("judge", OwnAnswerAuc.KIND), rows, samples, r);
+    EvalSupport.write(ctx, it, JudgeMetricsResult.EVALUATION, List.of("judge", AGREEMENT_KIND, OwnAnswerAuc.KIND),
+        rows, samples, r);
     double ownAuc = own.rows().isEmpty() ? Double.NaN : own.rows().get(0).value();
     return ctx.done(String.format("%s as judge on %d held-out groups: pairwise accuracy %.3f, Spearman %.3f, "
-        + "parse failures %.1f%%; checking AUC %.3f (%d pairs); own-answer AUC %.3f", modelName, judged.size(),
+        + "parse failures %.1f%%; checking AUC %.3f (%d pairs); %sown-answer AUC %.3f", modelName, judged.size(),
         res.pairwiseAccuracy().value(), res.spearman().value(), 100 * res.parseFailureRate().value(), check.auc(),
-        check.pairs(), ownAuc));
+        check.pairs(), template.readsReference() ? String.format("reference-agreement AUC %.3f; ", agreementAuc)
+            : "", ownAuc));
+  }
+
+  /** The k judgements of one item: their mean and their texts, joined by a "---" line. */
+  private record Judged(Judging.Mean mean, String texts) {}
+
+  private static Judged judged(Map<String, Completion> out, String id, int k, ScoreParser parser) {
+    List<ScoreParser.Parsed> ks = new ArrayList<>();
+    StringBuilder texts = new StringBuilder();
+    for (int j = 0; j < k; j++) {
+      String text = out.get(id + "#" + j).text();
+      ks.add(parser.parse(text));
+      texts.append(j == 0 ? "" : "\n---\n").append(text);
+    }
+    return new Judged(Judging.mean(ks), texts.toString());
+  }
+
+  /** eval_samples kind of the reference-agreement probe's judgements (the prompt as input). */
+  static final String AGREEMENT_KIND = "judge_reference";
+
+  /**
+   * The reference-agreement probe ({@link ReferenceAgreement}) of a self-reference judge: k judgements of each of its
+   * prompts, the AUC row with a 95% bootstrap interval, one sample per prompt. Returns the AUC (NaN without pairs).
+   */
+  static double referenceAgreement(StepContext ctx, JudgeTemplate template, String model, String modelName,
+      List<List<SeedEft>> groups, List<EvaluationRow> rows, List<EvalSample> samples, StepResult.Builder r) {
+    SrlmConfig c = ctx.settings();
+    int it = ctx.iteration();
+    int k = c.judge().samples();
+    List<ReferenceAgreement.Item> items = ReferenceAgreement.items(groups);
+    List<CompletionRequest> requests = new ArrayList<>();
+    Map<String, String> prompts = new java.util.HashMap<>();
+    for (ReferenceAgreement.Item item : items) {
+      String prompt = template.renderPointwise(item.question(), item.response(), item.reference());
+      prompts.put(item.id(), prompt);
+      for (int j = 0; j < k; j++) {
+        requests.add(new CompletionRequest(item.id() + "#" + j, prompt,
+            StableIds.seed(ctx.seed(), it, "eval-judge-agreement", item.id(), j)));
+      }
+    }
+    Map<String, Completion> out = requests.isEmpty() ? Map.of() : EvalSupport.complete(ctx, model, requests,
+        Generation.params(c.judge().sampling()), NAME + "_agreement");
+    ScoreParser parser = template.parser();
+    List<TruthAuc.Scored> scored = new ArrayList<>();
+    for (ReferenceAgreement.Item item : items) {
+      Judged j = judged(out, item.id(), k, parser);
+      Double mean = j.mean().value();
+      scored.add(item.scored(mean));
+      samples.add(new EvalSample(ctx.runId(), it, modelName, AGREEMENT_KIND, item.id(), prompts.get(item.id()),
+          j.texts(), mean, item.agrees() ? 1.0 : 0.0, mean != null ? "ok" : "unparsed"));
+    }
+    r.count("agreement_items", items.size());
+    TruthAuc auc = TruthAuc.of(scored);
+    if (auc.pairs() == 0) {
+      return Double.NaN;
+    }
+    Interval ci = TruthAuc.bootstrap95(scored, 1000, StableIds.seed(ctx.seed(), it, "agreement-auc-bootstrap"));
+    rows.add(new EvaluationRow(ctx.runId(), it, modelName, JudgeMetricsResult.EVALUATION,
+        JudgeMetricsResult.REFERENCE_AGREEMENT_AUC, auc.auc(), auc.pairs(), ci.low(), ci.high()));
+    return auc.auc();
   }
 
   /**

@@ -15,7 +15,11 @@ import io.srlm.pipeline.StepRunner;
 import io.srlm.prompting.JudgeTemplate;
 import io.srlm.spark.Completion;
 import io.srlm.spark.CompletionRequest;
+import io.srlm.eval.JudgeMetricsResult;
 import io.srlm.tables.Catalogue;
+import io.srlm.tables.EvalSample;
+import io.srlm.tables.EvaluationRow;
+import io.srlm.tables.SeedEft;
 import io.srlm.tables.JudgementRow;
 import io.srlm.tables.ResponseRow;
 import io.srlm.tables.RunStep;
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +68,10 @@ class SelfReferenceJudgingTest {
     Map<String, String> references = new LinkedHashMap<>();
     Map<String, String> greedy = new LinkedHashMap<>();
     Map<String, String> none = new LinkedHashMap<>();
+    List<ReferenceAgreement.Item> agreementItems = new ArrayList<>();
+    List<EvaluationRow> agreementRows = new ArrayList<>();
+    List<EvalSample> agreementSamples = new ArrayList<>();
+    double[] agreementAuc = {Double.NaN};
     StepRunner.run(ctx, stage, new io.srlm.pipeline.Step() {
       @Override
       public String name() {
@@ -85,11 +94,42 @@ class SelfReferenceJudgingTest {
         for (int i = 0; i < prompts.size(); i++) {
           greedy.put(prompts.get(i), out.get("q" + i).text().strip());
         }
+        Map<String, List<SeedEft>> byGroup = new TreeMap<>();
+        for (SeedEft e : s.rows(Catalogue.SEED_EFT, s.runRows())) {
+          if (e.split().equals("heldout")) {
+            byGroup.computeIfAbsent(e.groupId(), g -> new ArrayList<>()).add(e);
+          }
+        }
+        List<List<SeedEft>> groups = EvalSupport.first(new ArrayList<>(byGroup.values()), 6);
+        agreementItems.addAll(ReferenceAgreement.items(groups));
+        agreementAuc[0] = EvaluateJudgeStep.referenceAgreement(s, self, model, "M1", groups, agreementRows,
+            agreementSamples, s.result());
         return s.done("probed");
       }
     });
     assertThat(references).isEqualTo(greedy);
     assertThat(none).isEmpty();
+
+    // The reference-agreement probe: every prompt shows its item's reference and response, judged judge.samples
+    // times, and the AUC row counts the compared pairs.
+    assertThat(agreementItems).hasSizeGreaterThanOrEqualTo(8);
+    JudgeTemplate self = JudgeTemplate.load(cfg.resolved().confSource(), "additive-5pt-self-reference", "t");
+    assertThat(agreementSamples).hasSameSizeAs(agreementItems);
+    for (int i = 0; i < agreementItems.size(); i++) {
+      ReferenceAgreement.Item item = agreementItems.get(i);
+      EvalSample sample = agreementSamples.get(i);
+      assertThat(sample.kind()).isEqualTo(EvaluateJudgeStep.AGREEMENT_KIND);
+      assertThat(sample.itemId()).isEqualTo(item.id());
+      assertThat(sample.input()).isEqualTo(self.renderPointwise(item.question(), item.response(), item.reference()))
+          .contains("<reference>" + item.reference() + "</reference>");
+      assertThat(sample.reference()).isEqualTo(item.agrees() ? 1.0 : 0.0);
+      assertThat(sample.output().split("\n---\n", -1)).hasSize(cfg.judge().samples());
+    }
+    assertThat(agreementRows).singleElement().satisfies(row -> {
+      assertThat(row.metric()).isEqualTo(JudgeMetricsResult.REFERENCE_AGREEMENT_AUC);
+      assertThat(row.value()).isEqualTo(agreementAuc[0]).isBetween(0.0, 1.0);
+      assertThat(row.n()).isPositive().isLessThanOrEqualTo(agreementItems.size() / 2);
+    });
   }
 
   /** Model-written EFT makes no reference answers: with a self-reference template it stops before it writes. */
