@@ -119,7 +119,8 @@ ORDER BY evaluation, metric, iteration
 -- MAGIC equal to the reference shown over one that differs; 0.5 = it ignores the reference, empty for other templates),
 -- MAGIC the judge's within-prompt AUC on its own sampled answers (right over wrong, with a 95%
 -- MAGIC bootstrap interval over prompts; 0.5 = chance), and the head-to-head against the previous model, judged by
--- MAGIC the fixed judge named in its label, with its tie rate.
+-- MAGIC the fixed judge named in its label, with its tie rate, and the grader's tie rate on the same answers (prompts where both
+-- MAGIC models have as many right answers: no correctness judge could pick a winner there).
 
 -- COMMAND ----------
 
@@ -137,7 +138,8 @@ SELECT
     round(max(CASE WHEN metric = 'own_answer_auc' THEN ci_high END), 3)) AS auc_95ci,
   max(CASE WHEN evaluation = 'head_to_head' THEN model END) AS head_to_head,
   round(max(CASE WHEN evaluation = 'head_to_head' AND metric = 'win_rate' THEN value END), 3) AS win_rate,
-  round(max(CASE WHEN evaluation = 'head_to_head' AND metric = 'tie_rate' THEN value END), 3) AS tie_rate
+  round(max(CASE WHEN evaluation = 'head_to_head' AND metric = 'tie_rate' THEN value END), 3) AS tie_rate,
+  round(max(CASE WHEN evaluation = 'head_to_head' AND metric = 'truth_tie_rate' THEN value END), 3) AS truth_tie_rate
 FROM evaluations
 WHERE run_id = :run_id
 GROUP BY iteration

@@ -17,7 +17,10 @@ final class EvaluationCharts {
   static final String HEAD_TO_HEAD = "head_to_head";
   static final String TASK_ACCURACY = "task_accuracy";
   static final List<String> TASK_METRICS = List.of("greedy_accuracy", "sampled_accuracy");
-  static final List<String> HEAD_TO_HEAD_METRICS = List.of("win_rate", "tie_rate", "wins", "ties", "losses");
+  static final List<String> HEAD_TO_HEAD_METRICS = List.of("win_rate", "tie_rate", "wins", "ties", "losses",
+      "truth_win_rate", "truth_tie_rate");
+  /** The counts stacked in the head-to-head chart's right half. */
+  static final List<String> HEAD_TO_HEAD_COUNTS = List.of("wins", "ties", "losses");
   /**
    * Besides the human-ranking metrics: the judge's AUC of right over same-form wrong held-out answers, and its
    * within-prompt AUC on the model's own answers, and (self-reference templates only) whether it follows its reference.
@@ -96,19 +99,24 @@ final class EvaluationCharts {
     left.getStyler().setYAxisMin(0.0);
     left.getStyler().setYAxisMax(1.0);
     List<CategoryChart> charts = new ArrayList<>(List.of(left));
-    List<EvaluationRow> counts = rows.stream().filter(r -> HEAD_TO_HEAD_METRICS.subList(1, 4).contains(r.metric()))
-        .toList();
+    List<EvaluationRow> counts = headToHeadCounts(rows);
     if (!counts.isEmpty()) {
       CategoryChart right = ChartStyle.category(ChartStyle.HALF_WIDTH, "Wins, ties and losses",
           "model (iteration)", "prompts");
       right.getStyler().setStacked(true);
-      addByMetric(right, counts, HEAD_TO_HEAD_METRICS.subList(1, 4), CategorySeries.CategorySeriesRenderStyle.Bar);
+      addByMetric(right, counts, HEAD_TO_HEAD_COUNTS, CategorySeries.CategorySeriesRenderStyle.Bar);
       charts.add(right);
     }
     return Optional.of(new ChartImage("head_to_head.png", "Head-to-head win rates",
         "Win rate = (wins + ties/2) / n against the opponent named in the table, with a 95% Wilson interval "
-            + "(triangles); the line marks parity.",
+            + "(triangles); the line marks parity. In the table, truth_win_rate and truth_tie_rate are the same "
+            + "head-to-head decided by the built-in grader (more right answers wins), on the checkable prompts.",
         Png.renderRow("head_to_head", charts)));
+  }
+
+  /** The head-to-head rows stacked as wins, ties and losses (not the rates beside them). */
+  static List<EvaluationRow> headToHeadCounts(List<EvaluationRow> rows) {
+    return rows.stream().filter(r -> HEAD_TO_HEAD_COUNTS.contains(r.metric())).toList();
   }
 
   /** Greedy and sampled task accuracy per model. */

@@ -142,15 +142,28 @@ public final class HeadToHeadStep implements Step {
     rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "losses", h.losses(), h.n(), null, null));
     rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "judge_unparsed", unparsed, h.n(), null, null));
     rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "tie_rate", h.tieRate(), h.n(), null, null));
-    if (!truth.isEmpty()) {
-      HeadToHead g = HeadToHead.ofOutcomes(truth);
-      rows.add(new EvaluationRow(ctx.runId(), it, label, EVALUATION, "truth_win_rate", g.winRate(), g.n(),
-          g.ci().low(), g.ci().high()));
-    }
+    rows.addAll(truthRows(ctx.runId(), it, label, truth));
     EvalSupport.write(ctx, it, EVALUATION, List.of(NAME), rows, samples, r);
     r.count("prompts", held.size()).count("wins", h.wins()).count("ties", h.ties()).count("losses", h.losses());
     return ctx.done(String.format("%s (%s): %d wins, %d ties, %d losses (win rate %.3f, 95%% CI %.3f-%.3f)",
         label, judgeName, h.wins(), h.ties(), h.losses(), h.winRate(), h.ci().low(), h.ci().high()));
+  }
+
+  /**
+   * The head-to-head the grader would give (outcome per checkable prompt: 1 when the newer model has more right
+   * answers among its m, 0 when fewer, 1/2 when as many): its win rate with a 95% Wilson interval, and its tie rate,
+   * the share of prompts on which no correctness judge could pick a winner (the floor under the judge's tie rate).
+   * None without a checkable prompt.
+   */
+  static List<EvaluationRow> truthRows(String runId, int it, String label, List<Double> truth) {
+    if (truth.isEmpty()) {
+      return List.of();
+    }
+    HeadToHead g = HeadToHead.ofOutcomes(truth);
+    return List.of(
+        new EvaluationRow(runId, it, label, EVALUATION, "truth_win_rate", g.winRate(), g.n(), g.ci().low(),
+            g.ci().high()),
+        new EvaluationRow(runId, it, label, EVALUATION, "truth_tie_rate", g.tieRate(), g.n(), null, null));
   }
 
   /** m sampled answers per prompt for one model, seeded by the model's name (the two models sample apart). */
