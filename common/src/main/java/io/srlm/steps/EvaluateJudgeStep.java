@@ -22,6 +22,7 @@ import io.srlm.tables.EvaluationRow;
 import io.srlm.tables.SeedEft;
 import io.srlm.util.StableIds;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -152,7 +153,7 @@ public final class EvaluateJudgeStep implements Step {
     int k = c.judge().samples();
     List<ReferenceAgreement.Item> items = ReferenceAgreement.items(groups);
     List<CompletionRequest> requests = new ArrayList<>();
-    Map<String, String> prompts = new java.util.HashMap<>();
+    Map<String, String> prompts = new HashMap<>();
     for (ReferenceAgreement.Item item : items) {
       String prompt = template.renderPointwise(item.question(), item.response(), item.reference());
       prompts.put(item.id(), prompt);
