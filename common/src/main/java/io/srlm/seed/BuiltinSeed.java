@@ -96,7 +96,7 @@ public final class BuiltinSeed {
    */
   public static SeedData generate(Options opts, JudgeTemplate judge, TaskPrompt taskPrompt, String runId) {
     if (opts.referenceGroupsPerTask() > 0 && !judge.readsReference()) {
-      throw Errors.configBadValue("seed.builtin.reference_groups_per_task", "seed options",
+      throw Errors.configBadValue("seed.builtin.reference_groups_per_task", "the run's config, with judge.template",
           "needs a judge template that shows a {reference} (judge.template = additive-5pt-self-reference); judge "
               + "template '" + judge.name() + "' shows none, so set it to 0 or change judge.template",
           opts.referenceGroupsPerTask());
